@@ -1,0 +1,25 @@
+{
+    "name": "Customer Credit Exposure",
+    "summary": "Delivery and financial exposure per customer, management and "
+    "insurance ceilings, blocking and release of orders over a ceiling",
+    "version": "11.0.1.0.0",
+    "category": "Sales",
+    "license": "AGPL-3",
+    "author": "credit_exposure developers",
+    "depends": ["sale_management", "sale_stock", "account_invoicing"],
+    "data": [
+        "security/credit_exposure_security.xml",
+        "security/ir.model.access.csv",
+        "wizards/credit_release_wizard_views.xml",
+        "wizards/credit_block_wizard_views.xml",
+        "views/sale_order_views.xml",
+        "views/res_partner_views.xml",
+        "views/stock_picking_views.xml",
+        "views/account_invoice_views.xml",
+        "views/res_config_settings_views.xml",
+        "views/credit_release_log_views.xml",
+    ],
+    "demo": [],
+    "installable": True,
+    "application": False,
+}

@@ -1,0 +1,10 @@
+from odoo import fields, models
+
+
+class ResConfigSettings(models.TransientModel):
+    _inherit = "res.config.settings"
+
+    credit_block_orders = fields.Boolean(
+        related="company_id.credit_block_orders",
+        string="Block Orders over a Credit Ceiling",
+    )

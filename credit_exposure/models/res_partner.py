@@ -1,0 +1,239 @@
+from odoo import SUPERUSER_ID, _, api, fields, models
+from odoo.exceptions import AccessError, ValidationError
+
+from .. import rules
+
+CONTROLLER_GROUP = "credit_exposure.group_credit_controller"
+
+# Fields that only a credit controller may set.
+PROTECTED_FIELDS = ("credit_management_ceiling", "credit_insurance_ceiling", "credit_hold")
+
+
+class ResPartner(models.Model):
+    _inherit = "res.partner"
+
+    credit_currency_id = fields.Many2one(
+        "res.currency",
+        string="Credit Currency",
+        compute="_compute_credit_currency_id",
+        help="Currency of the ceilings and exposures: the company currency.",
+    )
+    credit_management_ceiling = fields.Monetary(
+        string="Management Ceiling",
+        currency_field="credit_currency_id",
+        track_visibility="onchange",
+        help="Credit the company accepts for this customer, compared with the "
+        "total exposure, taxes included. 0 means no ceiling.",
+    )
+    credit_insurance_ceiling = fields.Monetary(
+        string="Insurance Ceiling",
+        currency_field="credit_currency_id",
+        track_visibility="onchange",
+        help="Cover granted by the credit insurer for this customer, compared "
+        "with the insured total exposure, taxes included. 0 means no ceiling.",
+    )
+    credit_hold = fields.Boolean(
+        string="Credit Hold",
+        track_visibility="onchange",
+        help="Block every new order of this customer, whatever its ceilings.",
+    )
+    credit_check_count = fields.Integer(
+        string="Credit Checks",
+        readonly=True,
+        copy=False,
+        help="Incremented by every credit check of a new order, so that two "
+        "concurrent checks of one customer write the same row and PostgreSQL "
+        "serialises them.",
+    )
+    delivery_exposure = fields.Monetary(
+        string="Delivery Exposure",
+        currency_field="credit_currency_id",
+        compute="_compute_credit_exposure",
+        help="Confirmed orders not yet delivered and deliveries not yet invoiced.",
+    )
+    insured_delivery_exposure = fields.Monetary(
+        string="Insured Delivery Exposure",
+        currency_field="credit_currency_id",
+        compute="_compute_credit_exposure",
+    )
+    financial_exposure = fields.Monetary(
+        string="Financial Exposure",
+        currency_field="credit_currency_id",
+        compute="_compute_credit_exposure",
+        help="Open receivable balance plus draft invoices less draft refunds.",
+    )
+    insured_financial_exposure = fields.Monetary(
+        string="Insured Financial Exposure",
+        currency_field="credit_currency_id",
+        compute="_compute_credit_exposure",
+    )
+    total_exposure = fields.Monetary(
+        string="Total Exposure",
+        currency_field="credit_currency_id",
+        compute="_compute_credit_exposure",
+    )
+    insured_total_exposure = fields.Monetary(
+        string="Insured Total Exposure",
+        currency_field="credit_currency_id",
+        compute="_compute_credit_exposure",
+    )
+
+    def _compute_credit_currency_id(self):
+        currency = self.env.user.company_id.currency_id
+        for partner in self:
+            partner.credit_currency_id = currency
+
+    def _compute_credit_exposure(self):
+        all_figures = self.env["credit.exposure"].compute_figures(self)
+        for partner in self:
+            figures = all_figures.get(partner.commercial_partner_id.id)
+            if figures is None:
+                continue
+            partner.delivery_exposure = figures.delivery
+            partner.insured_delivery_exposure = figures.insured_delivery
+            partner.financial_exposure = figures.financial
+            partner.insured_financial_exposure = figures.insured_financial
+            partner.total_exposure = figures.delivery + figures.financial
+            partner.insured_total_exposure = (
+                figures.insured_delivery + figures.insured_financial
+            )
+
+    @api.constrains("credit_management_ceiling", "credit_insurance_ceiling")
+    def _check_credit_ceilings(self):
+        for partner in self:
+            for name in ("credit_management_ceiling", "credit_insurance_ceiling"):
+                if partner[name] < 0:
+                    raise ValidationError(
+                        _(
+                            "The %(ceiling)s of %(partner)s is %(amount).2f: a "
+                            "ceiling cannot be negative. Enter a positive amount, "
+                            "or 0 for no ceiling."
+                        )
+                        % {
+                            "ceiling": self._fields[name].get_description(self.env)[
+                                "string"
+                            ],
+                            "partner": partner.display_name,
+                            "amount": partner[name],
+                        }
+                    )
+
+    @api.model
+    def create(self, vals):
+        if any(vals.get(name) for name in PROTECTED_FIELDS):
+            self._credit_check_controller()
+        return super(ResPartner, self).create(vals)
+
+    @api.multi
+    def write(self, vals):
+        if any(name in vals for name in PROTECTED_FIELDS):
+            self._credit_check_controller()
+        return super(ResPartner, self).write(vals)
+
+    @api.model
+    def _credit_is_controller(self):
+        """Tell whether the current user may set ceilings and release orders."""
+        return self.env.uid == SUPERUSER_ID or self.env.user.has_group(
+            CONTROLLER_GROUP
+        )
+
+    @api.model
+    def _credit_check_controller(self):
+        """Raise AccessError unless the current user is a credit controller."""
+        if not self._credit_is_controller():
+            raise AccessError(
+                _(
+                    "Only a credit controller may change credit ceilings, credit "
+                    "holds or blocked orders. Ask a member of the Credit "
+                    "Controller group."
+                )
+            )
+
+    @api.multi
+    def _credit_has_check(self):
+        """Tell whether this customer is credit checked at all."""
+        self.ensure_one()
+        partner = self.commercial_partner_id
+        return bool(
+            partner.credit_hold
+            or partner.credit_management_ceiling
+            or partner.credit_insurance_ceiling
+        )
+
+    @api.multi
+    def _credit_lock(self):
+        """Serialise concurrent credit checks of these commercial partners.
+
+        Odoo runs transactions in REPEATABLE READ, where a row lock that is
+        only taken does not make a concurrent transaction see the new order.
+        Updating the row does: the second transaction fails with a
+        serialisation error, and Odoo retries it on a fresh snapshot.
+        """
+        if self:
+            self.env.cr.execute(
+                "UPDATE res_partner SET credit_check_count = "
+                "COALESCE(credit_check_count, 0) + 1 WHERE id IN %s",
+                (tuple(self.ids),),
+            )
+
+    @api.multi
+    def _credit_decide(self, figures, company, order_amount=None, **options):
+        """Return the rules' Decision for this customer's figures and a new order.
+
+        figures are the customer's Figures in company currency; options are
+        passed to rules.decide (order_insured, released_amount).
+        """
+        self.ensure_one()
+        partner = self.commercial_partner_id
+        return rules.decide(
+            figures.delivery + figures.financial,
+            figures.insured_delivery + figures.insured_financial,
+            partner.credit_management_ceiling,
+            partner.credit_insurance_ceiling,
+            rounding=company.currency_id.rounding,
+            order_amount=order_amount,
+            block_orders=company.credit_block_orders,
+            on_hold=partner.credit_hold,
+            **options
+        )
+
+    @api.multi
+    def _credit_decision_message(self, decision, currency):
+        """Return the translated explanation of a refused or warned decision."""
+        self.ensure_one()
+        partner = self.commercial_partner_id
+        lines = []
+        if decision.reason == rules.REASON_HOLD:
+            lines.append(
+                _("%(partner)s is on credit hold: every new order is blocked.")
+                % {"partner": partner.display_name}
+            )
+        labels = {
+            rules.MANAGEMENT: (_("management ceiling"), _("total exposure")),
+            rules.INSURANCE: (_("insurance ceiling"), _("insured total exposure")),
+        }
+        for overrun in decision.overruns:
+            ceiling_label, exposure_label = labels[overrun.ceiling]
+            lines.append(
+                _(
+                    "The %(exposure_label)s of %(partner)s would be %(exposure)s, "
+                    "over its %(ceiling_label)s of %(limit)s by %(excess)s."
+                )
+                % {
+                    "exposure_label": exposure_label,
+                    "partner": partner.display_name,
+                    "exposure": self._credit_format_amount(overrun.exposure, currency),
+                    "ceiling_label": ceiling_label,
+                    "limit": self._credit_format_amount(overrun.limit, currency),
+                    "excess": self._credit_format_amount(overrun.excess, currency),
+                }
+            )
+        return "\n".join(lines)
+
+    @api.model
+    def _credit_format_amount(self, amount, currency):
+        """Format amount with its currency symbol, for messages."""
+        formatted = "{:,.{digits}f}".format(amount, digits=currency.decimal_places)
+        if currency.position == "before":
+            return u"%s\N{NO-BREAK SPACE}%s" % (currency.symbol, formatted)
+        return u"%s\N{NO-BREAK SPACE}%s" % (formatted, currency.symbol)

@@ -1,0 +1,51 @@
+from odoo import api, fields, models
+
+
+class SaleOrderLine(models.Model):
+    _inherit = "sale.order.line"
+
+    credit_open_amount = fields.Monetary(
+        string="Open Credit Amount",
+        compute="_compute_credit_open_amount",
+        store=True,
+        help="What this line still adds to its customer's delivery exposure, "
+        "taxes included, in the order currency: the larger of the ordered and "
+        "delivered quantities, less the invoiced quantity (draft invoices "
+        "included), at the discounted unit price. Zero unless the order is "
+        "confirmed.",
+    )
+
+    @api.depends(
+        "state",
+        "product_uom_qty",
+        "qty_delivered",
+        "qty_invoiced",
+        "price_unit",
+        "discount",
+        "tax_id",
+    )
+    def _compute_credit_open_amount(self):
+        for line in self:
+            if line.state not in ("sale", "done"):
+                line.credit_open_amount = 0.0
+                continue
+            quantity = max(line.product_uom_qty, line.qty_delivered) - line.qty_invoiced
+            if not quantity:
+                line.credit_open_amount = 0.0
+                continue
+            order = line.order_id
+            price = line.price_unit * (1.0 - (line.discount or 0.0) / 100.0)
+            taxes = line.tax_id.compute_all(
+                price,
+                order.currency_id,
+                quantity,
+                product=line.product_id,
+                partner=order.partner_shipping_id,
+            )
+            line.credit_open_amount = taxes["total_included"]
+
+    @api.multi
+    def _action_launch_procurement_rule(self):
+        """Hold back the procurement of blocked orders until their release."""
+        lines = self.filtered(lambda line: not line.order_id.credit_blocked)
+        return super(SaleOrderLine, lines)._action_launch_procurement_rule()

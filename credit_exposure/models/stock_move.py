@@ -1,0 +1,16 @@
+from odoo import _, api, models
+
+
+class StockMove(models.Model):
+    _inherit = "stock.move"
+
+    @api.multi
+    def _action_done(self):
+        """Refuse to deliver goods of a blocked order, even move by move."""
+        deliveries = self.filtered(
+            lambda move: move.sale_line_id and move.location_dest_id.usage == "customer"
+        )
+        deliveries.mapped("sale_line_id.order_id")._credit_check_not_blocked(
+            _("delivered")
+        )
+        return super(StockMove, self)._action_done()

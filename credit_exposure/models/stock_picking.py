@@ -1,0 +1,37 @@
+from odoo import _, api, fields, models
+
+
+class StockPicking(models.Model):
+    _inherit = "stock.picking"
+
+    credit_insured = fields.Boolean(
+        string="Insured",
+        related="sale_id.credit_insured",
+        store=True,
+        readonly=True,
+    )
+    credit_blocked = fields.Boolean(
+        string="Credit Blocked",
+        related="sale_id.credit_blocked",
+        store=True,
+        readonly=True,
+        help="The sales order is blocked by credit control: this delivery "
+        "cannot be validated until a credit controller releases it.",
+    )
+
+    @api.multi
+    def button_validate(self):
+        """Refuse to open the validation of a blocked delivery."""
+        self._credit_check_not_blocked()
+        return super(StockPicking, self).button_validate()
+
+    @api.multi
+    def action_done(self):
+        """Refuse to validate a blocked delivery, whatever the path."""
+        self._credit_check_not_blocked()
+        return super(StockPicking, self).action_done()
+
+    @api.multi
+    def _credit_check_not_blocked(self):
+        outgoing = self.filtered(lambda picking: picking.picking_type_code == "outgoing")
+        outgoing.mapped("sale_id")._credit_check_not_blocked(_("delivered"))

@@ -1,0 +1,2 @@
+from . import test_exposure
+from . import test_blocking

@@ -1,0 +1,28 @@
+from odoo import api, fields, models
+
+from ..models.sale_order import ACCEPT_BLOCK_KEY
+
+
+class CreditBlockWizard(models.TransientModel):
+    """Dialog shown when confirming orders would take a customer over a ceiling."""
+
+    _name = "credit.block.wizard"
+    _description = "Credit Ceiling Exceeded"
+
+    order_ids = fields.Many2many("sale.order", string="Orders", readonly=True)
+    message = fields.Text(string="Explanation", readonly=True)
+
+    @api.multi
+    def action_save_blocked(self):
+        """Confirm the orders, those over a ceiling as blocked."""
+        self.ensure_one()
+        self.order_ids.with_context(**{ACCEPT_BLOCK_KEY: True}).action_confirm()
+        if len(self.order_ids) == 1:
+            return {
+                "type": "ir.actions.act_window",
+                "res_model": "sale.order",
+                "res_id": self.order_ids.id,
+                "view_mode": "form",
+                "target": "current",
+            }
+        return {"type": "ir.actions.act_window_close"}
