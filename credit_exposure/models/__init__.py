@@ -8,3 +8,4 @@ from . import stock_picking
 from . import stock_move
 from . import account_invoice
 from . import credit_release_log
+from . import credit_exposure_history

@@ -8,3 +8,7 @@ class ResConfigSettings(models.TransientModel):
         related="company_id.credit_block_orders",
         string="Block Orders over a Credit Ceiling",
     )
+    credit_risk_threshold = fields.Float(
+        related="company_id.credit_risk_threshold",
+        string="Credit Risk Threshold (%)",
+    )

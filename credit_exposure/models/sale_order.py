@@ -8,7 +8,12 @@ from .credit_exposure import ZERO_FIGURES
 
 # Fields that only the addon's own code (as superuser) or a credit controller
 # may write: the block itself and what a release records.
-PROTECTED_FIELDS = ("credit_state", "credit_blocked", "credit_released_amount")
+PROTECTED_FIELDS = (
+    "credit_state",
+    "credit_blocked",
+    "credit_released_amount",
+    "credit_blocked_date",
+)
 
 # Context key of the blocking dialog's "Save as blocked" button. It can only
 # confirm an order as blocked, never let an order through a check.
@@ -71,6 +76,12 @@ class SaleOrder(models.Model):
         readonly=True,
         copy=False,
         help="Explanation of the last credit warning or block of this order.",
+    )
+    credit_blocked_date = fields.Datetime(
+        string="Blocked On",
+        readonly=True,
+        copy=False,
+        help="When credit control last blocked this order.",
     )
 
     @api.depends("credit_state")
@@ -258,9 +269,10 @@ class SaleOrder(models.Model):
             message = order.credit_partner_id._credit_decision_message(
                 decision, order.company_id.currency_id
             )
-            order.sudo().write(
-                {"credit_state": states[decision.action], "credit_message": message}
-            )
+            vals = {"credit_state": states[decision.action], "credit_message": message}
+            if decision.action == rules.BLOCK:
+                vals["credit_blocked_date"] = fields.Datetime.now()
+            order.sudo().write(vals)
             if decision.action == rules.BLOCK:
                 body = _("Blocked by credit control.")
             else:

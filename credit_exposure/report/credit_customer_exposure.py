@@ -1,0 +1,213 @@
+from odoo import api, fields, models, tools
+
+RISK_STATES = [
+    ("over", "Over a Ceiling"),
+    ("at_risk", "Near a Ceiling"),
+    ("ok", "Within Ceilings"),
+    ("no_ceiling", "No Ceiling"),
+]
+
+
+class CreditCustomerExposure(models.Model):
+    """Exposure of each customer against its ceilings (SQL view).
+
+    One row per company and commercial partner that has open exposure, a
+    ceiling or a credit hold. The figures are the sums of
+    credit.exposure.analysis, rounded to the company currency, so that they
+    equal credit.exposure.compute_figures(); searching and sorting run in SQL.
+    """
+
+    _name = "credit.customer.exposure"
+    _description = "Customer Credit Exposure"
+    _auto = False
+    _rec_name = "partner_id"
+    _order = "overrun desc, total_exposure desc, partner_id"
+
+    company_id = fields.Many2one("res.company", string="Company", readonly=True)
+    currency_id = fields.Many2one("res.currency", string="Currency", readonly=True)
+    partner_id = fields.Many2one("res.partner", string="Customer", readonly=True)
+    user_id = fields.Many2one(
+        "res.users",
+        string="Salesperson",
+        readonly=True,
+        help="Salesperson of the customer.",
+    )
+    team_id = fields.Many2one("crm.team", string="Sales Channel", readonly=True)
+    country_id = fields.Many2one("res.country", string="Country", readonly=True)
+    industry_id = fields.Many2one(
+        "res.partner.industry", string="Industry", readonly=True
+    )
+    credit_hold = fields.Boolean(string="Credit Hold", readonly=True)
+    has_ceiling = fields.Boolean(
+        string="Has a Ceiling",
+        readonly=True,
+        help="The customer has a management or an insurance ceiling. Without "
+        "either, and without a credit hold, its orders are not checked.",
+    )
+    management_ceiling = fields.Monetary(string="Management Ceiling", readonly=True)
+    insurance_ceiling = fields.Monetary(string="Insurance Ceiling", readonly=True)
+    delivery_exposure = fields.Monetary(string="Delivery Exposure", readonly=True)
+    insured_delivery_exposure = fields.Monetary(
+        string="Insured Delivery Exposure", readonly=True
+    )
+    financial_exposure = fields.Monetary(string="Financial Exposure", readonly=True)
+    insured_financial_exposure = fields.Monetary(
+        string="Insured Financial Exposure", readonly=True
+    )
+    total_exposure = fields.Monetary(string="Total Exposure", readonly=True)
+    insured_total_exposure = fields.Monetary(
+        string="Insured Total Exposure", readonly=True
+    )
+    management_usage = fields.Float(
+        string="Management Ceiling Used (%)",
+        group_operator="max",
+        readonly=True,
+        help="Total exposure as a percentage of the management ceiling. Empty "
+        "without a management ceiling.",
+    )
+    insurance_usage = fields.Float(
+        string="Insurance Ceiling Used (%)",
+        group_operator="max",
+        readonly=True,
+        help="Insured total exposure as a percentage of the insurance ceiling. "
+        "Empty without an insurance ceiling.",
+    )
+    management_overrun = fields.Monetary(
+        string="Management Overrun",
+        readonly=True,
+        help="Total exposure over the management ceiling, or 0.",
+    )
+    insurance_overrun = fields.Monetary(
+        string="Insurance Overrun",
+        readonly=True,
+        help="Insured total exposure over the insurance ceiling, or 0.",
+    )
+    overrun = fields.Monetary(
+        string="Overrun",
+        readonly=True,
+        help="The larger of the management and the insurance overruns.",
+    )
+    risk_state = fields.Selection(
+        RISK_STATES,
+        string="Risk",
+        readonly=True,
+        help="Over a Ceiling: an exposure exceeds its ceiling. Near a Ceiling: "
+        "an exposure reaches the company's risk threshold share of its "
+        "ceiling. No Ceiling: neither ceiling is set.",
+    )
+
+    @api.model_cr
+    def init(self):
+        tools.drop_view_if_exists(self.env.cr, self._table)
+        self.env.cr.execute(
+            "CREATE VIEW %s AS (%s)" % (self._table, self._credit_view_query())
+        )
+
+    def _credit_view_query(self):
+        # The id packs company and partner ids into one stable bigint.
+        return """
+            WITH figures AS (
+                SELECT company_id, partner_id,
+                       SUM(delivery_exposure) AS delivery,
+                       SUM(insured_delivery_exposure) AS insured_delivery,
+                       SUM(financial_exposure) AS financial,
+                       SUM(insured_financial_exposure) AS insured_financial
+                  FROM credit_exposure_analysis
+                 GROUP BY company_id, partner_id
+            ),
+            customer_key AS (
+                SELECT company_id, partner_id FROM figures
+                 UNION
+                SELECT company.id, partner.id
+                  FROM res_partner partner
+                  JOIN res_company company
+                    ON partner.company_id IS NULL
+                    OR partner.company_id = company.id
+                 WHERE partner.id = partner.commercial_partner_id
+                   AND partner.active
+                   AND (partner.credit_management_ceiling > 0
+                        OR partner.credit_insurance_ceiling > 0
+                        OR partner.credit_hold)
+            ),
+            rounded AS (
+                SELECT customer_key.company_id, customer_key.partner_id,
+                       company.currency_id,
+                       COALESCE(company.credit_risk_threshold, 80.0)
+                           AS risk_threshold,
+                       COALESCE(partner.credit_management_ceiling, 0)
+                           AS management_ceiling,
+                       COALESCE(partner.credit_insurance_ceiling, 0)
+                           AS insurance_ceiling,
+                       ROUND(COALESCE(figures.delivery, 0) / currency.rounding)
+                           * currency.rounding AS delivery,
+                       ROUND(COALESCE(figures.insured_delivery, 0)
+                             / currency.rounding) * currency.rounding
+                           AS insured_delivery,
+                       ROUND(COALESCE(figures.financial, 0) / currency.rounding)
+                           * currency.rounding AS financial,
+                       ROUND(COALESCE(figures.insured_financial, 0)
+                             / currency.rounding) * currency.rounding
+                           AS insured_financial
+                  FROM customer_key
+                  LEFT JOIN figures
+                    ON figures.company_id = customer_key.company_id
+                   AND figures.partner_id = customer_key.partner_id
+                  JOIN res_partner partner ON partner.id = customer_key.partner_id
+                  JOIN res_company company ON company.id = customer_key.company_id
+                  JOIN res_currency currency ON currency.id = company.currency_id
+            ),
+            total AS (
+                SELECT rounded.*,
+                       delivery + financial AS total,
+                       insured_delivery + insured_financial AS insured_total
+                  FROM rounded
+            ),
+            overrun AS (
+                SELECT total.*,
+                       CASE WHEN management_ceiling > 0
+                                 AND total > management_ceiling
+                            THEN total - management_ceiling ELSE 0
+                       END AS management_overrun,
+                       CASE WHEN insurance_ceiling > 0
+                                 AND insured_total > insurance_ceiling
+                            THEN insured_total - insurance_ceiling ELSE 0
+                       END AS insurance_overrun,
+                       management_ceiling > 0
+                           AND total * 100 >= management_ceiling * risk_threshold
+                           OR insurance_ceiling > 0
+                           AND insured_total * 100
+                               >= insurance_ceiling * risk_threshold
+                           AS near_ceiling
+                  FROM total
+            )
+            SELECT (overrun.company_id::bigint << 32) + overrun.partner_id AS id,
+                   overrun.company_id, overrun.currency_id, overrun.partner_id,
+                   partner.user_id, partner.team_id, partner.country_id,
+                   partner.industry_id,
+                   COALESCE(partner.credit_hold, FALSE) AS credit_hold,
+                   management_ceiling > 0 OR insurance_ceiling > 0 AS has_ceiling,
+                   management_ceiling, insurance_ceiling,
+                   delivery AS delivery_exposure,
+                   insured_delivery AS insured_delivery_exposure,
+                   financial AS financial_exposure,
+                   insured_financial AS insured_financial_exposure,
+                   total AS total_exposure,
+                   insured_total AS insured_total_exposure,
+                   CASE WHEN management_ceiling > 0
+                        THEN ROUND(100 * total / management_ceiling, 2)
+                   END AS management_usage,
+                   CASE WHEN insurance_ceiling > 0
+                        THEN ROUND(100 * insured_total / insurance_ceiling, 2)
+                   END AS insurance_usage,
+                   management_overrun, insurance_overrun,
+                   GREATEST(management_overrun, insurance_overrun) AS overrun,
+                   CASE WHEN management_overrun > 0 OR insurance_overrun > 0
+                        THEN 'over'
+                        WHEN near_ceiling THEN 'at_risk'
+                        WHEN management_ceiling > 0 OR insurance_ceiling > 0
+                        THEN 'ok'
+                        ELSE 'no_ceiling'
+                   END AS risk_state
+              FROM overrun
+              JOIN res_partner partner ON partner.id = overrun.partner_id
+        """
