@@ -17,6 +17,8 @@
         "security/ir.model.access.csv",
         "security/credit_report_security.xml",
         "data/ir_cron_data.xml",
+        "data/mail_activity_type_data.xml",
+        "data/sale_order_action_data.xml",
         "wizards/credit_release_wizard_views.xml",
         "wizards/credit_block_wizard_views.xml",
         "views/sale_order_views.xml",

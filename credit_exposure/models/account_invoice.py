@@ -1,4 +1,4 @@
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 
 
 class AccountInvoice(models.Model):
@@ -16,9 +16,9 @@ class AccountInvoice(models.Model):
 
     @api.multi
     def action_invoice_open(self):
-        """Refuse to post an invoice of a blocked order; refunds always pass."""
-        invoices = self.filtered(lambda invoice: invoice.type == "out_invoice")
-        invoices.mapped("invoice_line_ids.sale_line_ids.order_id")._credit_check_not_blocked(
-            _("invoiced")
-        )
+        """Refuse to post an invoice of a blocked order. Refunds always pass."""
+        # sudo: an accountant may not read the sales order.
+        invoices = self.sudo().filtered(lambda invoice: invoice.type == "out_invoice")
+        orders = invoices.mapped("invoice_line_ids.sale_line_ids.order_id")
+        orders._credit_check_not_blocked("invoice_validation")
         return super(AccountInvoice, self).action_invoice_open()

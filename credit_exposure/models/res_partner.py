@@ -120,7 +120,10 @@ class ResPartner(models.Model):
 
     @api.model
     def create(self, vals):
-        if any(vals.get(name) for name in PROTECTED_FIELDS):
+        context = self.env.context
+        if any(
+            vals.get(name) or context.get("default_" + name) for name in PROTECTED_FIELDS
+        ):
             self._credit_check_controller()
         return super(ResPartner, self).create(vals)
 
@@ -198,32 +201,53 @@ class ResPartner(models.Model):
         )
 
     @api.multi
-    def _credit_decision_message(self, decision, currency):
-        """Return the translated explanation of a refused or warned decision."""
+    def _credit_decision_message(self, decision, currency, with_order=True):
+        """Return the translated explanation of a warned or blocked decision.
+
+        with_order says whether the decision's exposures include a new order,
+        or are the customer's current exposures.
+        """
         self.ensure_one()
         partner = self.commercial_partner_id
         lines = []
-        if decision.reason == rules.REASON_HOLD:
-            lines.append(
-                _("%(partner)s is on credit hold: every new order is blocked.")
-                % {"partner": partner.display_name}
-            )
-        labels = {
-            rules.MANAGEMENT: (_("management ceiling"), _("total exposure")),
-            rules.INSURANCE: (_("insurance ceiling"), _("insured total exposure")),
-        }
-        for overrun in decision.overruns:
-            ceiling_label, exposure_label = labels[overrun.ceiling]
+        if decision.on_hold:
             lines.append(
                 _(
-                    "The %(exposure_label)s of %(partner)s would be %(exposure)s, "
-                    "over its %(ceiling_label)s of %(limit)s by %(excess)s."
+                    "%(partner)s is on credit hold, so every new order is blocked "
+                    "until a credit controller lifts the hold."
                 )
+                % {"partner": partner.display_name}
+            )
+        if with_order:
+            templates = {
+                rules.MANAGEMENT: _(
+                    "With this order, the total exposure of %(partner)s would be "
+                    "%(exposure)s, over its management ceiling of %(limit)s by "
+                    "%(excess)s."
+                ),
+                rules.INSURANCE: _(
+                    "With this order, the insured total exposure of %(partner)s "
+                    "would be %(exposure)s, over its insurance ceiling of "
+                    "%(limit)s by %(excess)s."
+                ),
+            }
+        else:
+            templates = {
+                rules.MANAGEMENT: _(
+                    "The total exposure of %(partner)s is %(exposure)s, over its "
+                    "management ceiling of %(limit)s by %(excess)s."
+                ),
+                rules.INSURANCE: _(
+                    "The insured total exposure of %(partner)s is %(exposure)s, "
+                    "over its insurance ceiling of %(limit)s by %(excess)s."
+                ),
+            }
+        for overrun in decision.overruns:
+            lines.append(
+                templates[overrun.ceiling]
                 % {
-                    "exposure_label": exposure_label,
                     "partner": partner.display_name,
                     "exposure": self._credit_format_amount(overrun.exposure, currency),
-                    "ceiling_label": ceiling_label,
                     "limit": self._credit_format_amount(overrun.limit, currency),
                     "excess": self._credit_format_amount(overrun.excess, currency),
                 }

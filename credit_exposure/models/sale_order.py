@@ -2,22 +2,30 @@ import collections
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools import html_escape, plaintext2html
 
 from .. import rules
 from .credit_exposure import ZERO_FIGURES
+from .res_partner import CONTROLLER_GROUP
 
 # Fields that only the addon's own code (as superuser) or a credit controller
-# may write: the block itself and what a release records.
+# may write: the block, what a release records and what the last check accepted.
 PROTECTED_FIELDS = (
     "credit_state",
     "credit_blocked",
     "credit_released_amount",
+    "credit_checked_amount",
+    "credit_message",
     "credit_blocked_date",
 )
 
-# Context key of the blocking dialog's "Save as blocked" button. It can only
-# confirm an order as blocked, never let an order through a check.
+# Context key of the blocking dialog's "Save as blocked" button. It only skips
+# the dialog: the orders are still checked, and confirmed as blocked if need be.
 ACCEPT_BLOCK_KEY = "credit_exposure_accept_block"
+
+# States an order leaves when it is confirmed, and the confirmed states.
+QUOTATION_STATES = ("draft", "sent", "cancel")
+CONFIRMED_STATES = ("sale", "done")
 
 
 class SaleOrder(models.Model):
@@ -71,6 +79,13 @@ class SaleOrder(models.Model):
         help="Order total when a credit controller released it. If the order "
         "grows beyond it, it is checked again.",
     )
+    credit_checked_amount = fields.Monetary(
+        string="Checked Amount",
+        readonly=True,
+        copy=False,
+        help="Order total accepted by the last credit check or release. When a "
+        "confirmed order grows beyond it, it is checked again.",
+    )
     credit_message = fields.Text(
         string="Credit Check",
         readonly=True,
@@ -89,9 +104,13 @@ class SaleOrder(models.Model):
         for order in self:
             order.credit_blocked = order.credit_state == "blocked"
 
-    @api.onchange("partner_id", "partner_invoice_id")
+    @api.onchange("partner_invoice_id")
     def _onchange_credit_partner(self):
-        """Warn when the customer is already over a ceiling."""
+        """Warn when the customer is on credit hold or already over a ceiling.
+
+        Changing the customer sets its invoice address, which triggers this
+        once. Triggering it on partner_id as well would repeat the warning.
+        """
         partner = self.partner_invoice_id or self.partner_id
         if not partner or not partner._credit_has_check():
             return {}
@@ -101,55 +120,106 @@ class SaleOrder(models.Model):
         decision = partner._credit_decide(
             figures.get(commercial.id, ZERO_FIGURES), company
         )
-        if not decision.exceeded:
+        if not decision.exceeded and not decision.on_hold:
             return {}
         return {
             "warning": {
                 "title": _("Customer over a credit ceiling"),
                 "message": partner._credit_decision_message(
-                    decision, company.currency_id
+                    decision, company.currency_id, with_order=False
                 ),
             }
         }
 
+    @api.model_cr_context
+    def _init_column(self, column_name):
+        """Count the orders found at installation as checked for their total.
+
+        Otherwise the next edit of any confirmed order would check it again.
+        """
+        if column_name != "credit_checked_amount":
+            return super(SaleOrder, self)._init_column(column_name)
+        self.env.cr.execute("UPDATE sale_order SET credit_checked_amount = amount_total")
+
+    @api.model
+    def create(self, vals):
+        """Check an order created directly in a confirmed state."""
+        self._credit_check_protected(vals)
+        order = super(SaleOrder, self).create(vals)
+        order._credit_check_growth(force=True)
+        return order
+
     @api.multi
     def write(self, vals):
-        if any(name in vals for name in PROTECTED_FIELDS):
-            self.env["res.partner"]._credit_check_controller()
-        return super(SaleOrder, self).write(vals)
+        """Check orders confirmed by any path, and reset reopened ones.
+
+        The check runs here, on the change of state, so that writing the state
+        over RPC is checked like the Confirm button.
+        """
+        self._credit_check_protected(vals)
+        state = vals.get("state")
+        confirmed = reopened = cancelled = self.browse()
+        if state in CONFIRMED_STATES:
+            confirmed = self.filtered(lambda order: order.state in QUOTATION_STATES)
+        elif state == "draft":
+            reopened = self.filtered(lambda order: order.state == "cancel")
+        elif state == "cancel":
+            cancelled = self.filtered("credit_blocked")
+        if confirmed:
+            confirmed._credit_record_decisions(confirmed._credit_decisions())
+        result = super(SaleOrder, self).write(vals)
+        if reopened:
+            reopened.sudo().write(
+                {
+                    "credit_state": "ok",
+                    "credit_released_amount": 0.0,
+                    "credit_checked_amount": 0.0,
+                    "credit_message": False,
+                }
+            )
+        if cancelled:
+            cancelled.sudo()._credit_close_activities(_("The order was cancelled."))
+        if "partner_invoice_id" in vals:
+            # The order now counts in another customer's exposure.
+            self._credit_check_growth(force=True)
+        return result
 
     @api.multi
     def action_confirm(self):
         """Confirm the orders once their customers' credit is checked.
 
-        An order over a ceiling is confirmed with a warning, or, when the
-        company blocks orders, the blocking dialog is returned and nothing is
-        confirmed; from that dialog the orders are confirmed as blocked.
+        An order over a ceiling is confirmed with a warning. If an order would
+        be blocked, nothing is confirmed and the blocking dialog is returned.
+        Its "Save as Blocked" button confirms the orders, blocking those over a
+        ceiling.
         """
-        decisions = self.filtered(
-            lambda order: order.state in ("draft", "sent")
-        )._credit_decide_confirmation()
-        blocked = self.browse(
-            [order.id for order, decision in decisions if decision.action == rules.BLOCK]
-        )
-        if blocked and not self.env.context.get(ACCEPT_BLOCK_KEY):
-            return self._credit_block_dialog(blocked, decisions)
-        self._credit_apply_decisions(decisions)
+        quotations = self.filtered(lambda order: order.state in ("draft", "sent"))
+        if quotations and not self.env.context.get(ACCEPT_BLOCK_KEY):
+            blocked = [
+                (order, decision)
+                for order, decision in quotations._credit_decisions()
+                if decision and decision.action == rules.BLOCK
+            ]
+            if blocked:
+                return self.env["credit.block.wizard"]._credit_open(self, blocked)
         return super(SaleOrder, self).action_confirm()
 
     @api.multi
-    def action_draft(self):
-        """Reset the credit status, so that the next confirmation checks again."""
-        result = super(SaleOrder, self).action_draft()
-        self.sudo().write(
-            {"credit_state": "ok", "credit_released_amount": 0.0, "credit_message": False}
-        )
-        return result
+    def _action_confirm(self):
+        """Confirm the orders one by one.
+
+        In Odoo 11.0, sale's _action_confirm reads self.order_line and
+        self.analytic_account_id on the whole set, so confirming several
+        orders at once fails there with "Expected singleton".
+        """
+        for order in self:
+            super(SaleOrder, order)._action_confirm()
+        return True
 
     @api.multi
     def action_invoice_create(self, grouped=False, final=False):
         """Refuse to invoice blocked orders, and pass the insured flag on."""
-        self._credit_check_not_blocked(_("invoiced"))
+        self._credit_check_not_blocked("invoice")
         invoice_ids = super(SaleOrder, self).action_invoice_create(
             grouped=grouped, final=final
         )
@@ -159,6 +229,31 @@ class SaleOrder(models.Model):
             if invoice.credit_insured != insured:
                 invoice.credit_insured = insured
         return invoice_ids
+
+    @api.multi
+    def action_credit_block(self):
+        """Cut confirmed orders off from delivery and invoicing until a release.
+
+        Raise AccessError for a user outside the credit controller group and
+        UserError for an order that is not confirmed.
+        """
+        self.env["res.partner"]._credit_check_controller()
+        not_confirmed = self.filtered(lambda order: order.state not in CONFIRMED_STATES)
+        if not_confirmed:
+            raise UserError(
+                _(
+                    "%(orders)s is not confirmed, so there is no delivery or "
+                    "invoicing to cut off. Confirm it first: the credit check "
+                    "then blocks it if its customer is over a ceiling."
+                )
+                % {"orders": ", ".join(not_confirmed.mapped("name"))}
+            )
+        message = _("Delivery and invoicing cut off by %(user)s.") % {
+            "user": self.env.user.name
+        }
+        for order in self.filtered(lambda order: not order.credit_blocked):
+            order._credit_block(message)
+        return True
 
     @api.multi
     def credit_release(self, reason):
@@ -173,42 +268,80 @@ class SaleOrder(models.Model):
                 _("Enter the reason for releasing %(orders)s: a release needs one.")
                 % {"orders": ", ".join(self.mapped("name"))}
             )
+        reason = reason.strip()
         not_blocked = self.filtered(lambda order: order.credit_state != "blocked")
         if not_blocked:
             raise UserError(
                 _("%(orders)s is not blocked, so there is nothing to release.")
                 % {"orders": ", ".join(not_blocked.mapped("name"))}
             )
-        figures_by_company = {}
-        for order in self:
-            company = order.company_id
-            if company not in figures_by_company:
-                figures_by_company[company] = self.env[
-                    "credit.exposure"
-                ].compute_figures(self.mapped("credit_partner_id"), company)
-            figures = figures_by_company[company].get(
-                order.credit_partner_id.id, ZERO_FIGURES
+        for company in self.mapped("company_id"):
+            orders = self.filtered(lambda order: order.company_id == company)
+            all_figures = self.env["credit.exposure"].compute_figures(
+                orders.mapped("credit_partner_id"), company
             )
-            self.env["credit.release.log"].sudo()._credit_record(order, reason, figures)
+            for order in orders:
+                figures = all_figures.get(order.credit_partner_id.id, ZERO_FIGURES)
+                self.env["credit.release.log"].sudo()._credit_record(
+                    order, reason, figures
+                )
+        for order in self:
             order.sudo().write(
                 {
                     "credit_state": "released",
                     "credit_released_amount": order.amount_total,
+                    "credit_checked_amount": order.amount_total,
                 }
             )
             order.message_post(
-                body=_("Credit block released by %(user)s: %(reason)s")
-                % {"user": self.env.user.name, "reason": reason.strip()}
+                body=_("%(user)s released the credit block. Reason: %(reason)s")
+                % {"user": html_escape(self.env.user.name), "reason": html_escape(reason)}
             )
+        self._credit_close_activities(reason)
         self.mapped("order_line")._action_launch_procurement_rule()
         return True
 
-    @api.multi
-    def _credit_decide_confirmation(self):
-        """Return [(order, Decision)] for the orders about to be confirmed.
+    @api.model
+    def _credit_check_protected(self, vals):
+        """Raise AccessError if a user outside the controllers sets a credit field.
 
-        Orders confirmed together count cumulatively, each in its own customer's
-        exposure. Customers with neither ceiling nor hold are not checked.
+        Default values passed in the context count as set.
+        """
+        context = self.env.context
+        if any(
+            name in vals or ("default_" + name) in context for name in PROTECTED_FIELDS
+        ):
+            self.env["res.partner"]._credit_check_controller()
+
+    @api.multi
+    def _credit_check_growth(self, force=False):
+        """Check again the confirmed orders that grew beyond their checked amount.
+
+        force checks them whatever their amount, for an order that moved to
+        another customer. Blocked orders stay blocked and are not checked.
+        """
+        orders = self.filtered(
+            lambda order: order.state in CONFIRMED_STATES and not order.credit_blocked
+        )
+        if not force:
+            orders = orders.filtered(
+                lambda order: order.currency_id.compare_amounts(
+                    order.amount_total, order.credit_checked_amount
+                )
+                > 0
+            )
+        if orders:
+            orders._credit_record_decisions(orders._credit_decisions(confirming=False))
+
+    @api.multi
+    def _credit_decisions(self, confirming=True):
+        """Return [(order, Decision or None)], under a lock of the customers' rows.
+
+        Orders being confirmed are not in their customers' exposure yet, so
+        each adds its total, after the orders before it in the same call.
+        Confirmed orders (confirming=False) are already in it, so the decision
+        adds nothing, but it still blocks an order of a customer on hold. The
+        decision is None for a customer with neither ceiling nor hold.
         """
         decisions = []
         added = collections.defaultdict(lambda: [0.0, 0.0])
@@ -217,33 +350,36 @@ class SaleOrder(models.Model):
             partners = orders.mapped("credit_partner_id").filtered(
                 lambda partner: partner._credit_has_check()
             )
-            if not partners:
-                continue
-            partners._credit_lock()
-            all_figures = self.env["credit.exposure"].compute_figures(partners, company)
+            all_figures = {}
+            if partners:
+                partners._credit_lock()
+                all_figures = self.env["credit.exposure"].compute_figures(
+                    partners, company
+                )
             for order in orders.sorted("id"):
                 partner = order.credit_partner_id
                 if partner not in partners:
+                    decisions.append((order, None))
                     continue
                 figures = all_figures.get(partner.id, ZERO_FIGURES)
-                total, insured = added[partner.id]
-                amount = order._credit_amount_in(company.currency_id)
-                decision = partner._credit_decide(
-                    figures._replace(
+                amount = 0.0
+                if confirming:
+                    total, insured = added[partner.id]
+                    figures = figures._replace(
                         delivery=figures.delivery + total,
                         insured_delivery=figures.insured_delivery + insured,
-                    ),
+                    )
+                    amount = order._credit_amount_in(company.currency_id)
+                    added[partner.id][0] += amount
+                    if order.credit_insured:
+                        added[partner.id][1] += amount
+                decision = partner._credit_decide(
+                    figures,
                     company,
                     order_amount=amount,
                     order_insured=order.credit_insured,
-                    released_amount=order._credit_released_amount_in(
-                        company.currency_id
-                    ),
                 )
                 decisions.append((order, decision))
-                added[partner.id][0] += amount
-                if order.credit_insured:
-                    added[partner.id][1] += amount
         return decisions
 
     def _credit_amount_in(self, currency):
@@ -252,66 +388,135 @@ class SaleOrder(models.Model):
             date=fields.Date.context_today(self)
         ).compute(self.amount_total, currency, round=False)
 
-    def _credit_released_amount_in(self, currency):
-        if self.credit_state != "released":
-            return None
-        return self.currency_id.with_context(
-            date=fields.Date.context_today(self)
-        ).compute(self.credit_released_amount, currency, round=False)
-
     @api.multi
-    def _credit_apply_decisions(self, decisions):
-        """Record each decision on its order before it is confirmed."""
-        states = {rules.WARN: "warned", rules.BLOCK: "blocked"}
+    def _credit_record_decisions(self, decisions):
+        """Record each decision on its order, and the order total it accepted."""
         for order, decision in decisions:
-            if decision.action == rules.ACCEPT:
+            order.sudo().write({"credit_checked_amount": order.amount_total})
+            if not decision or decision.action == rules.ACCEPT:
                 continue
             message = order.credit_partner_id._credit_decision_message(
                 decision, order.company_id.currency_id
             )
-            vals = {"credit_state": states[decision.action], "credit_message": message}
             if decision.action == rules.BLOCK:
-                vals["credit_blocked_date"] = fields.Datetime.now()
-            order.sudo().write(vals)
-            if decision.action == rules.BLOCK:
-                body = _("Blocked by credit control.")
-            else:
-                body = _("Confirmed over a credit ceiling.")
-            order.message_post(body=u"%s<br/>%s" % (body, message.replace("\n", "<br/>")))
+                order._credit_block(message)
+                continue
+            order.sudo().write({"credit_state": "warned", "credit_message": message})
+            order._credit_post(_("Confirmed over a credit ceiling."), message)
 
     @api.multi
-    def _credit_block_dialog(self, blocked, decisions):
-        """Return the action of the dialog that explains why orders would block."""
-        messages = [
-            u"%s: %s"
-            % (order.name, order.credit_partner_id._credit_decision_message(
-                decision, order.company_id.currency_id
-            ))
-            for order, decision in decisions
-            if order in blocked
-        ]
-        wizard = self.env["credit.block.wizard"].create(
-            {"order_ids": [(6, 0, self.ids)], "message": "\n\n".join(messages)}
+    def _credit_block(self, message):
+        """Block the order, tell the chatter and give the controllers an activity."""
+        self.ensure_one()
+        self.sudo().write(
+            {
+                "credit_state": "blocked",
+                "credit_message": message,
+                "credit_blocked_date": fields.Datetime.now(),
+            }
         )
-        return {
-            "type": "ir.actions.act_window",
-            "name": _("Credit ceiling exceeded"),
-            "res_model": "credit.block.wizard",
-            "res_id": wizard.id,
-            "view_mode": "form",
-            "target": "new",
-        }
+        self._credit_post(_("Blocked by credit control."), message)
+        self._credit_schedule_activities(message)
+
+    @api.multi
+    def _credit_post(self, title, message):
+        """Post title and the multi-line message in the order's chatter."""
+        self.ensure_one()
+        self.message_post(
+            body=u"<p>%s</p>%s" % (html_escape(title), plaintext2html(message))
+        )
+
+    @api.multi
+    def _credit_controllers(self):
+        """Return the active credit controllers who may open this order's company."""
+        self.ensure_one()
+        company = self.company_id
+        return (
+            self.env.ref(CONTROLLER_GROUP)
+            .sudo()
+            .users.filtered(
+                lambda user: user.active and not user.share and company in user.company_ids
+            )
+        )
+
+    @api.multi
+    def _credit_schedule_activities(self, message):
+        """Give each credit controller of the order's company a review activity.
+
+        Every controller gets one, so that whoever is available can take the
+        block up. The release marks the releasing controller's activity as done
+        and deletes the others.
+        """
+        self.ensure_one()
+        activity_type = self.env.ref("credit_exposure.mail_activity_type_credit_block")
+        for user in self._credit_controllers():
+            self.env["mail.activity"].sudo().create(
+                {
+                    "res_model_id": self.env.ref("sale.model_sale_order").id,
+                    "res_id": self.id,
+                    "activity_type_id": activity_type.id,
+                    "user_id": user.id,
+                    "summary": _("Review the credit block of %(order)s")
+                    % {"order": self.name},
+                    "note": plaintext2html(message),
+                    "date_deadline": fields.Date.context_today(self),
+                }
+            )
+
+    @api.multi
+    def _credit_close_activities(self, feedback):
+        """Mark one credit block activity per order done with feedback, drop the rest.
+
+        The current user's own activity is the one marked done, if there is one.
+        """
+        activity_type = self.env.ref("credit_exposure.mail_activity_type_credit_block")
+        for order in self:
+            activities = order.activity_ids.filtered(
+                lambda activity: activity.activity_type_id == activity_type
+            )
+            done = activities.filtered(
+                lambda activity: activity.user_id == self.env.user
+            )[:1] or activities[:1]
+            (activities - done).unlink()
+            if done:
+                done.action_feedback(feedback)
 
     @api.multi
     def _credit_check_not_blocked(self, operation):
-        """Raise UserError if any order is blocked; operation names what is refused."""
+        """Raise UserError if any order is blocked.
+
+        operation is "delivery", "invoice" (creating an invoice) or
+        "invoice_validation" (validating a draft invoice of the order).
+        """
         blocked = self.filtered("credit_blocked")
-        if blocked:
-            raise UserError(
-                _(
-                    "%(orders)s is blocked by credit control and cannot be "
-                    "%(operation)s. A member of the Credit Controller group can "
-                    "release it from Sales > Credit Control > Blocked Orders."
-                )
-                % {"orders": ", ".join(blocked.mapped("name")), "operation": operation}
-            )
+        if not blocked:
+            return
+        messages = {
+            "delivery": _(
+                "Credit control blocked the sales order %(orders)s, so its goods "
+                "cannot be delivered. A member of the Credit Controller group "
+                "(%(controllers)s) can release it in Sales > Credit Control > "
+                "Blocked Orders."
+            ),
+            "invoice": _(
+                "Credit control blocked the sales order %(orders)s, so it cannot "
+                "be invoiced. A member of the Credit Controller group "
+                "(%(controllers)s) can release it in Sales > Credit Control > "
+                "Blocked Orders."
+            ),
+            "invoice_validation": _(
+                "Credit control blocked the sales order %(orders)s, so its "
+                "invoices cannot be validated. A member of the Credit Controller "
+                "group (%(controllers)s) can release it in Sales > Credit "
+                "Control > Blocked Orders."
+            ),
+        }
+        order = blocked[0]
+        controllers = order._credit_controllers().mapped("name")
+        raise UserError(
+            messages[operation]
+            % {
+                "orders": order.name,
+                "controllers": ", ".join(controllers) or _("no member yet"),
+            }
+        )

@@ -44,8 +44,27 @@ class SaleOrderLine(models.Model):
             )
             line.credit_open_amount = taxes["total_included"]
 
+    @api.model
+    def create(self, vals):
+        """Check again a confirmed order that a new line makes grow."""
+        line = super(SaleOrderLine, self).create(vals)
+        line.order_id._credit_check_growth()
+        return line
+
+    @api.multi
+    def write(self, vals):
+        """Check again the confirmed orders that grew, e.g. by a higher price."""
+        result = super(SaleOrderLine, self).write(vals)
+        self.mapped("order_id")._credit_check_growth()
+        return result
+
     @api.multi
     def _action_launch_procurement_rule(self):
-        """Hold back the procurement of blocked orders until their release."""
+        """Hold back the procurement of blocked orders until their release.
+
+        sale_stock procures a higher quantity inside write(), so the order is
+        checked again here first, and blocked before its goods are procured.
+        """
+        self.mapped("order_id")._credit_check_growth()
         lines = self.filtered(lambda line: not line.order_id.credit_blocked)
         return super(SaleOrderLine, lines)._action_launch_procurement_rule()

@@ -5,3 +5,8 @@ from . import test_workspace_analysis
 from . import test_workspace_blocked
 from . import test_workspace_history
 from . import test_workspace_payment_delay
+from . import test_block_growth
+from . import test_block_paths
+from . import test_release
+from . import test_security
+from . import test_concurrency

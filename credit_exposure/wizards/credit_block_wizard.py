@@ -1,4 +1,4 @@
-from odoo import api, fields, models
+from odoo import _, api, fields, models
 
 from ..models.sale_order import ACCEPT_BLOCK_KEY
 
@@ -11,6 +11,34 @@ class CreditBlockWizard(models.TransientModel):
 
     order_ids = fields.Many2many("sale.order", string="Orders", readonly=True)
     message = fields.Text(string="Explanation", readonly=True)
+
+    @api.model
+    def _credit_open(self, orders, blocked):
+        """Return the action of the dialog for confirming orders.
+
+        blocked lists the (order, Decision) pairs that would block.
+        """
+        messages = [
+            u"%s: %s"
+            % (
+                order.name,
+                order.credit_partner_id._credit_decision_message(
+                    decision, order.company_id.currency_id
+                ),
+            )
+            for order, decision in blocked
+        ]
+        wizard = self.create(
+            {"order_ids": [(6, 0, orders.ids)], "message": "\n\n".join(messages)}
+        )
+        return {
+            "type": "ir.actions.act_window",
+            "name": _("Credit ceiling exceeded"),
+            "res_model": self._name,
+            "res_id": wizard.id,
+            "view_mode": "form",
+            "target": "new",
+        }
 
     @api.multi
     def action_save_blocked(self):

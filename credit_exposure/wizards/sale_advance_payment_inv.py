@@ -1,4 +1,4 @@
-from odoo import _, api, models
+from odoo import api, models
 
 
 class SaleAdvancePaymentInv(models.TransientModel):
@@ -8,7 +8,7 @@ class SaleAdvancePaymentInv(models.TransientModel):
     def create_invoices(self):
         """Refuse to invoice blocked orders, down payments included."""
         orders = self.env["sale.order"].browse(self.env.context.get("active_ids", []))
-        orders._credit_check_not_blocked(_("invoiced"))
+        orders._credit_check_not_blocked("invoice")
         return super(SaleAdvancePaymentInv, self).create_invoices()
 
     @api.multi

@@ -1,0 +1,111 @@
+from odoo.exceptions import UserError
+
+from .test_blocking import BlockingCase
+
+
+class TestBlockGrowth(BlockingCase):
+    """Confirmed orders edited upwards are checked again."""
+
+    def confirmed_order(self, quantity=5, product=None, partner=None):
+        order = self.create_order(
+            quantity=quantity, product=product or self.product, partner=partner
+        )
+        self.confirm(order)
+        self.assertEqual(order.credit_state, "ok")
+        return order
+
+    def test_quantity_increase_blocks(self):
+        self.enable_blocking()
+        order = self.confirmed_order()
+        order.order_line.sudo(self.salesperson).write({"product_uom_qty": 10})
+        self.assertTrue(order.credit_blocked)
+        self.assertIn("Credit Customer would be %s" % self.amount(1100), order.credit_message)
+
+    def test_quantity_increase_not_procured(self):
+        self.enable_blocking()
+        order = self.confirmed_order()
+        order.order_line.sudo(self.salesperson).write({"product_uom_qty": 10})
+        moves = self.env["stock.move"].search([("sale_line_id", "in", order.order_line.ids)])
+        self.assertEqual(sum(moves.mapped("product_uom_qty")), 5.0)
+
+    def test_new_line_in_form_blocks(self):
+        self.enable_blocking()
+        order = self.confirmed_order()
+        order.sudo(self.salesperson).write(
+            {
+                "order_line": [
+                    (0, 0, {"product_id": self.product.id, "product_uom_qty": 5,
+                            "price_unit": 100.0, "tax_id": [(6, 0, self.tax.ids)]})
+                ]
+            }
+        )
+        self.assertTrue(order.credit_blocked)
+        moves = self.env["stock.move"].search([("sale_line_id", "in", order.order_line.ids)])
+        self.assertEqual(sum(moves.mapped("product_uom_qty")), 5.0)
+
+    def test_new_line_over_rpc_blocks(self):
+        self.enable_blocking()
+        order = self.confirmed_order(product=self.product_ordered)
+        self.env["sale.order.line"].sudo(self.salesperson).create(
+            {"order_id": order.id, "product_id": self.product_ordered.id,
+             "product_uom_qty": 5, "price_unit": 100.0,
+             "tax_id": [(6, 0, self.tax.ids)]}
+        )
+        self.assertTrue(order.credit_blocked)
+
+    def test_price_increase_blocks(self):
+        self.enable_blocking()
+        order = self.confirmed_order(product=self.product_ordered)
+        order.order_line.sudo(self.salesperson).write({"price_unit": 200.0})
+        self.assertTrue(order.credit_blocked)
+
+    def test_growth_blocks_invoicing(self):
+        self.enable_blocking()
+        order = self.confirmed_order(product=self.product_ordered)
+        order.order_line.sudo(self.salesperson).write({"product_uom_qty": 10})
+        self.assertFalse(order.invoice_ids)
+        with self.assertRaises(UserError):
+            order.sudo(self.salesperson).action_invoice_create()
+
+    def test_growth_without_blocking_warns(self):
+        order = self.confirmed_order()
+        order.order_line.sudo(self.salesperson).write({"product_uom_qty": 10})
+        self.assertEqual(order.credit_state, "warned")
+        moves = self.env["stock.move"].search([("sale_line_id", "in", order.order_line.ids)])
+        self.assertEqual(sum(moves.mapped("product_uom_qty")), 10.0)
+
+    def test_growth_within_ceilings_stays_ok(self):
+        self.enable_blocking()
+        order = self.confirmed_order(quantity=5)
+        order.order_line.sudo(self.salesperson).write({"product_uom_qty": 7})
+        self.assertEqual(order.credit_state, "ok")
+        self.assertAlmostEqual(order.credit_checked_amount, 770.0, places=2)
+
+    def test_decrease_stays_ok(self):
+        self.enable_blocking()
+        order = self.confirmed_order(quantity=5)
+        self.set_ceilings(self.customer, management=300.0)
+        order.order_line.sudo(self.salesperson).write({"product_uom_qty": 4})
+        self.assertEqual(order.credit_state, "ok")
+
+    def test_growth_on_hold_blocks(self):
+        order = self.confirmed_order(product=self.product_ordered, quantity=1)
+        self.customer.sudo(self.controller).credit_hold = True
+        order.order_line.sudo(self.salesperson).write({"product_uom_qty": 2})
+        self.assertTrue(order.credit_blocked)
+
+    def test_invoice_address_change_checked(self):
+        self.enable_blocking()
+        order = self.confirmed_order(
+            partner=self.other_customer, product=self.product_ordered, quantity=10
+        )
+        order.sudo(self.salesperson).write({"partner_invoice_id": self.customer.id})
+        self.assertEqual(order.credit_partner_id, self.customer)
+        self.assertTrue(order.credit_blocked)
+
+    def test_delivery_of_grown_order_refused(self):
+        self.enable_blocking()
+        order = self.confirmed_order()
+        order.order_line.sudo(self.salesperson).write({"product_uom_qty": 10})
+        with self.assertRaises(UserError):
+            self.deliver(order, 5)
