@@ -320,7 +320,9 @@ class SaleOrder(models.Model):
         force checks them whatever their amount, for an order that moved to
         another customer. Blocked orders stay blocked and are not checked.
         """
-        orders = self.filtered(
+        # sudo: line writes of other flows, such as a warehouse user's delivery
+        # updating qty_delivered, come here from users who may not read orders.
+        orders = self.sudo().filtered(
             lambda order: order.state in CONFIRMED_STATES and not order.credit_blocked
         )
         if not force:
@@ -331,6 +333,7 @@ class SaleOrder(models.Model):
                 > 0
             )
         if orders:
+            orders = self.browse(orders.ids)
             orders._credit_record_decisions(orders._credit_decisions(confirming=False))
 
     @api.multi

@@ -73,6 +73,23 @@ class TestBlockPaths(BlockingCase):
             picking.move_lines._action_done()
         self.assertEqual(picking.move_lines.state, "assigned")
 
+    def test_open_order_delivered_by_warehouse(self):
+        order = self.create_order(quantity=5)
+        self.confirm(order)
+        picking = self.open_picking(order)
+        picking.action_assign()
+        picking.move_lines.write({"quantity_done": 5})
+        picking.button_validate()
+        self.assertEqual(picking.state, "done")
+        self.assertEqual(order.order_line.qty_delivered, 5.0)
+
+    def test_open_order_invoice_validated_by_accountant(self):
+        order = self.create_order(product=self.product_ordered, quantity=5)
+        self.confirm(order)
+        invoice = self.invoice(order, post=False)
+        invoice.sudo(self.accountant).action_invoice_open()
+        self.assertEqual(invoice.state, "open")
+
     def test_return_passes(self):
         order = self.create_order(quantity=5)
         self.confirm(order)

@@ -186,14 +186,6 @@ class TestBlocking(BlockingCase):
         self.assertTrue(order.credit_blocked)
         self.assertFalse(order.picking_ids)
 
-    def test_dialog_go_back_leaves_quotation(self):
-        self.enable_blocking()
-        order = self.create_order(quantity=10)
-        self.confirm(order)
-        # "Go Back" only closes the dialog: the quotation stays as it is.
-        self.assertEqual(order.state, "draft")
-        self.assertEqual(order.credit_state, "ok")
-
     def test_confirm_from_sent_returns_dialog(self):
         self.enable_blocking()
         order = self.create_order(quantity=10)

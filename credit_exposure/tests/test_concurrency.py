@@ -116,14 +116,14 @@ class TestConcurrency(unittest.TestCase):
         Return {order id: the RPC result, or the exception it raised, such as
         the OperationalError raised once Odoo's retries are exhausted}.
         """
-        barrier = threading.Barrier(ORDER_COUNT)
+        barrier = threading.Barrier(ORDER_COUNT, timeout=60)
         results = {}
 
         def confirm(order_id, user_id):
             threading.current_thread().testing = True
             with api.Environment.manage():
-                barrier.wait()
                 try:
+                    barrier.wait()
                     results[order_id] = service_model.execute(
                         self.db_name, user_id, "sale.order", "action_confirm",
                         [order_id], context=context,
@@ -140,7 +140,8 @@ class TestConcurrency(unittest.TestCase):
         for thread in threads:
             thread.start()
         for thread in threads:
-            thread.join()
+            thread.join(300)
+        self.assertEqual(len(results), ORDER_COUNT, "some RPC calls did not return")
         return results
 
     def _read_orders(self):
