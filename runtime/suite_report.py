@@ -5,11 +5,12 @@ each test module, so a log read at INFO level holds, per module, one
 ``Ran N tests`` line, then ``OK`` or ``FAILED (failures=F, errors=E)``, and
 one ``FAIL: test (class)`` or ``ERROR: test (class)`` line per failing test.
 
-Usage: python suite_report.py LOG [KNOWN_FAILURES]
+Usage: python suite_report.py LOG [KNOWN_FAILURES [ADDONS]]
 
 Prints a table per addon and the totals. With KNOWN_FAILURES (a file of
-``addon.module.Class.test`` lines, each followed by ``# reason``), exits 1 when
-a failing test is not listed there, so that only a new failure breaks CI.
+``addon.tests.module.Class.test`` lines, each followed by ``# reason``), exits
+1 when a failing test is not listed there, so that only a new failure breaks
+CI. ADDONS, a comma-separated list, restricts the report to those addons.
 """
 
 import collections
@@ -43,7 +44,11 @@ def parse(path):
             if failed:
                 kind, test, test_class = failed.groups()
                 counts[addon]["failures" if kind == "FAIL" else "errors"] += 1
-                failing.append("%s.%s" % (test_class.replace("odoo.addons.", ""), test))
+                # Python 3.11 names a test "test (module.Class.test)", older
+                # ones "test (module.Class)".
+                if not test_class.endswith("." + test):
+                    test_class += "." + test
+                failing.append(test_class.replace("odoo.addons.", ""))
     return counts, failing
 
 
@@ -60,6 +65,10 @@ def read_known(path):
 
 def main(argv):
     counts, failing = parse(argv[1])
+    if len(argv) > 3:
+        addons = argv[3].split(",")
+        counts = {addon: row for addon, row in counts.items() if addon in addons}
+        failing = [test for test in failing if test.split(".")[0] in addons]
     total = collections.Counter()
     print("%-16s %6s %6s %6s %8s" % ("addon", "run", "failed", "errors", "skipped"))
     for addon in sorted(counts):

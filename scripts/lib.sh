@@ -13,9 +13,14 @@ export PATH=$VENV/node/node_modules/.bin:$PATH
 
 log() { printf '[%s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 
-# Run the Odoo 11 command line of the project's environment.
+# Run the Odoo 11 command line of the project's environment. A subcommand
+# (`odoo_bin shell -d DB`) must come first, before the database options.
 odoo_bin() {
-    "$PY" "$ROOT/runtime/odoo-bin" --db_host="$PGHOST" --db_port="$PGPORT" \
+    local command=()
+    case "${1:-}" in
+        shell | scaffold | deploy) command=("$1"); shift ;;
+    esac
+    "$PY" "$ROOT/runtime/odoo-bin" "${command[@]}" --db_host="$PGHOST" --db_port="$PGPORT" \
         --db_user="$PGUSER" --db_password="$PGPASSWORD" \
         --addons-path="$ADDONS_PATH" "$@"
 }
