@@ -106,10 +106,10 @@ class CreditExposureAnalysis(models.Model):
     def _credit_sources(self):
         """Return the SQL queries of the exposure sources, joined by UNION ALL.
 
-        Each query returns id, source, company_id, partner_id (commercial
-        partner), currency_id, insured, figure ('delivery' or 'financial'),
-        amount (in currency_id), user_id, team_id, order_id, invoice_id, date
-        and date_maturity. Ids are line ids spread over the sources
+        Each query returns id, source, company_id, company_currency_id,
+        partner_id (commercial partner), currency_id, insured, figure
+        ('delivery' or 'financial'), amount (in currency_id), user_id, team_id,
+        order_id, invoice_id, date and date_maturity. Ids are line ids spread over the sources
         (3 x id + source number) so that they stay unique and stable. An addon
         that adds a component to credit.exposure adds its query here too.
         """
@@ -122,6 +122,7 @@ class CreditExposureAnalysis(models.Model):
     def _credit_source_open_order_lines(self):
         return """
             SELECT sol.id * 3 AS id, 'order' AS source, so.company_id,
+                   company.currency_id AS company_currency_id,
                    so.credit_partner_id AS partner_id, sol.currency_id,
                    so.credit_insured AS insured, 'delivery' AS figure,
                    sol.credit_open_amount AS amount, so.user_id, so.team_id,
@@ -129,6 +130,7 @@ class CreditExposureAnalysis(models.Model):
                    so.date_order::date AS date, NULL::date AS date_maturity
               FROM sale_order_line sol
               JOIN sale_order so ON so.id = sol.order_id
+              JOIN res_company company ON company.id = so.company_id
              WHERE so.state IN ('sale', 'done')
                AND sol.credit_open_amount != 0
         """
@@ -136,6 +138,7 @@ class CreditExposureAnalysis(models.Model):
     def _credit_source_open_receivables(self):
         return """
             SELECT aml.id * 3 + 1 AS id, 'receivable' AS source, aml.company_id,
+                   company.currency_id AS company_currency_id,
                    partner.commercial_partner_id AS partner_id,
                    CASE WHEN aml.currency_id IS NOT NULL
                              AND aml.currency_id != company.currency_id
@@ -163,7 +166,8 @@ class CreditExposureAnalysis(models.Model):
         # A draft is not due yet, whatever due date it shows: no date_maturity.
         return """
             SELECT inv.id * 3 + 2 AS id, 'draft_invoice' AS source,
-                   inv.company_id, inv.commercial_partner_id AS partner_id,
+                   inv.company_id, company.currency_id AS company_currency_id,
+                   inv.commercial_partner_id AS partner_id,
                    inv.currency_id, inv.credit_insured AS insured,
                    'financial' AS figure,
                    CASE WHEN inv.type = 'out_refund'
@@ -173,6 +177,7 @@ class CreditExposureAnalysis(models.Model):
                    COALESCE(inv.date_invoice, inv.create_date::date) AS date,
                    NULL::date AS date_maturity
               FROM account_invoice inv
+              JOIN res_company company ON company.id = inv.company_id
              WHERE inv.state = 'draft'
                AND inv.type IN ('out_invoice', 'out_refund')
         """
@@ -181,25 +186,36 @@ class CreditExposureAnalysis(models.Model):
         # NOTE: rates and ages use the database server's CURRENT_DATE, but the
         # Python figures use the user's time zone. Both can differ for a few
         # hours around midnight.
+        # PostgreSQL has no statistics on the columns of the UNION ALL, so it
+        # misestimates joins on them and may loop over one side for each row
+        # of the other. Hence the sources carry the company currency, the
+        # conversion is one join on (company, currency) of a table of ratios,
+        # and the customer join is a LEFT JOIN, which PostgreSQL drops when no
+        # customer column is read.
         return """
             WITH today_rate AS (%(rates)s),
+            today_ratio AS (
+                SELECT document_rate.company_id, document_rate.currency_id,
+                       company_rate.rate / document_rate.rate AS ratio
+                  FROM today_rate document_rate
+                  JOIN res_company company
+                    ON company.id = document_rate.company_id
+                  JOIN today_rate company_rate
+                    ON company_rate.company_id = company.id
+                   AND company_rate.currency_id = company.currency_id
+            ),
             source AS (%(sources)s),
             converted AS (
-                SELECT source.*, company.currency_id AS company_currency_id,
-                       CASE WHEN source.currency_id = company.currency_id
+                SELECT source.*,
+                       CASE WHEN source.currency_id = source.company_currency_id
                             THEN source.amount
-                            ELSE source.amount * company_rate.rate
-                                 / document_rate.rate
+                            ELSE source.amount * today_ratio.ratio
                        END AS company_amount,
                        CURRENT_DATE - source.date_maturity AS days_overdue
                   FROM source
-                  JOIN res_company company ON company.id = source.company_id
-                  JOIN today_rate company_rate
-                    ON company_rate.company_id = source.company_id
-                   AND company_rate.currency_id = company.currency_id
-                  JOIN today_rate document_rate
-                    ON document_rate.company_id = source.company_id
-                   AND document_rate.currency_id = source.currency_id
+                  LEFT JOIN today_ratio
+                    ON today_ratio.company_id = source.company_id
+                   AND today_ratio.currency_id = source.currency_id
             )
             SELECT converted.id, converted.source, converted.company_id,
                    converted.company_currency_id AS currency_id,
@@ -209,7 +225,8 @@ class CreditExposureAnalysis(models.Model):
                    customer.country_id, customer.industry_id,
                    (SELECT MIN(tag.category_id)
                       FROM res_partner_res_partner_category_rel tag
-                     WHERE tag.partner_id = customer.id) AS category_id,
+                     WHERE tag.partner_id = converted.partner_id)
+                       AS category_id,
                    converted.order_id, converted.invoice_id, converted.date,
                    converted.date_maturity,
                    CASE WHEN converted.source = 'order' THEN 'not_invoiced'
@@ -239,7 +256,7 @@ class CreditExposureAnalysis(models.Model):
                         THEN converted.company_amount ELSE 0 END
                        AS insured_total_exposure
               FROM converted
-              JOIN res_partner customer ON customer.id = converted.partner_id
+              LEFT JOIN res_partner customer ON customer.id = converted.partner_id
         """ % {
             "rates": TODAY_RATES_SQL,
             "sources": " UNION ALL ".join(self._credit_sources()),

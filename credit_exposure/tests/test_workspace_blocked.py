@@ -63,6 +63,27 @@ class TestWorkspaceBlocked(CreditExposureCase):
         wizard.action_release()
         self.assertEqual(order.credit_state, "released")
 
+    def test_release_menu_action_opens_dialog(self):
+        first = self._blocked_order(quantity=10)
+        second = self._blocked_order(quantity=2)
+        rows = self._row(first) | self._row(second)
+        server_action = self.env.ref(
+            "credit_exposure.credit_blocked_order_action_release"
+        )
+        action = (
+            server_action.sudo(self.controller)
+            .with_context(active_model="credit.blocked.order", active_ids=rows.ids)
+            .run()
+        )
+        self.assertEqual(action["res_model"], "credit.release.wizard")
+        wizard = (
+            self.env["credit.release.wizard"]
+            .sudo(self.controller)
+            .with_context(action["context"])
+            .create({"reason": "Guarantee received"})
+        )
+        self.assertEqual(wizard.order_ids, first | second)
+
     def test_released_row_has_release_date(self):
         order = self._blocked_order()
         order.sudo(self.controller).credit_release("Paid in advance")
