@@ -47,10 +47,10 @@ class CreditExposure(models.AbstractModel):
         today's rate.
         """
         company = company or self.env.user.company_id
-        commercial_ids = tuple(set(partners.mapped("commercial_partner_id").ids))
-        totals = {pid: dict.fromkeys(Figures._fields, 0.0) for pid in commercial_ids}
+        commercial_ids = self._credit_commercial_ids(partners)
         if not commercial_ids:
             return {}
+        totals = {pid: dict.fromkeys(Figures._fields, 0.0) for pid in commercial_ids}
         # Raw SQL reads the tables: write the stored computed fields still
         # pending in this transaction first.
         self.recompute()
@@ -67,6 +67,15 @@ class CreditExposure(models.AbstractModel):
             pid: Figures(*(currency.round(values[name]) for name in Figures._fields))
             for pid, values in totals.items()
         }
+
+    @api.model
+    def _credit_commercial_ids(self, partners):
+        """Return the ids of partners' commercial partners saved in the database.
+
+        Records of a form not yet saved have no documents, so they are left out.
+        """
+        ids = partners.mapped("commercial_partner_id").ids
+        return tuple(set(pid for pid in ids if isinstance(pid, int)))
 
     def _credit_converter(self, company):
         """Return a function converting (currency id, amount) to company currency."""
@@ -87,18 +96,23 @@ class CreditExposure(models.AbstractModel):
         return convert
 
     def _credit_rows_open_order_lines(self, partner_ids, company):
-        """Return what confirmed orders still have to deliver or invoice."""
+        """Return what confirmed orders still have to deliver or invoice.
+
+        The order currency is read from the pricelist: the currency stored on
+        order lines is not updated when the pricelist of the order changes.
+        """
         self.env.cr.execute(
             """
-            SELECT so.credit_partner_id, sol.currency_id, so.credit_insured,
+            SELECT so.credit_partner_id, pricelist.currency_id, so.credit_insured,
                    SUM(sol.credit_open_amount)
               FROM sale_order_line sol
               JOIN sale_order so ON so.id = sol.order_id
+              JOIN product_pricelist pricelist ON pricelist.id = so.pricelist_id
              WHERE so.credit_partner_id IN %s
                AND so.company_id = %s
                AND so.state IN ('sale', 'done')
                AND sol.credit_open_amount != 0
-             GROUP BY so.credit_partner_id, sol.currency_id, so.credit_insured
+             GROUP BY so.credit_partner_id, pricelist.currency_id, so.credit_insured
             """,
             (partner_ids, company.id),
         )
@@ -160,3 +174,50 @@ class CreditExposure(models.AbstractModel):
             (partner_ids, company.id),
         )
         return self.env.cr.fetchall()
+
+    # Domains of the documents behind each figure, for the drill-down buttons
+    # of the customer form. They select what the components above sum.
+
+    @api.model
+    def _credit_domain_open_order_lines(self, partner, company):
+        """Return the domain of partner's order lines in the delivery exposure."""
+        return [
+            ("order_id.credit_partner_id", "=", partner.commercial_partner_id.id),
+            ("order_id.company_id", "=", company.id),
+            ("state", "in", ("sale", "done")),
+            ("credit_open_amount", "!=", 0.0),
+        ]
+
+    @api.model
+    def _credit_domain_open_receivables(self, partner, company):
+        """Return the domain of partner's open receivable lines."""
+        return [
+            ("partner_id", "in", self._credit_contact_ids(partner)),
+            ("company_id", "=", company.id),
+            ("account_id.internal_type", "=", "receivable"),
+            ("move_id.state", "=", "posted"),
+            ("reconciled", "=", False),
+        ]
+
+    @api.model
+    def _credit_domain_draft_invoices(self, partner, company):
+        """Return the domain of partner's draft customer invoices and refunds."""
+        return [
+            ("commercial_partner_id", "=", partner.commercial_partner_id.id),
+            ("company_id", "=", company.id),
+            ("state", "=", "draft"),
+            ("type", "in", ("out_invoice", "out_refund")),
+        ]
+
+    @api.model
+    def _credit_contact_ids(self, partner):
+        """Return the ids of the commercial partner and all its contacts.
+
+        Archived contacts are included: their documents still count.
+        """
+        return (
+            self.env["res.partner"]
+            .with_context(active_test=False)
+            .search([("commercial_partner_id", "=", partner.commercial_partner_id.id)])
+            .ids
+        )

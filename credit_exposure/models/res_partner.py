@@ -2,11 +2,17 @@ from odoo import SUPERUSER_ID, _, api, fields, models
 from odoo.exceptions import AccessError, ValidationError
 
 from .. import rules
+from .credit_exposure import ZERO_FIGURES
 
 CONTROLLER_GROUP = "credit_exposure.group_credit_controller"
 
 # Fields that only a credit controller may set.
 PROTECTED_FIELDS = ("credit_management_ceiling", "credit_insurance_ceiling", "credit_hold")
+
+
+def _percentage(amount, ceiling):
+    """Return amount as a percentage of ceiling, or 0 without a ceiling."""
+    return 100.0 * amount / ceiling if ceiling else 0.0
 
 
 class ResPartner(models.Model):
@@ -77,6 +83,18 @@ class ResPartner(models.Model):
         currency_field="credit_currency_id",
         compute="_compute_credit_exposure",
     )
+    credit_management_usage = fields.Float(
+        string="Management Ceiling Used (%)",
+        compute="_compute_credit_exposure",
+        help="Total exposure as a percentage of the management ceiling; 0 "
+        "when there is no ceiling.",
+    )
+    credit_insurance_usage = fields.Float(
+        string="Insurance Ceiling Used (%)",
+        compute="_compute_credit_exposure",
+        help="Insured total exposure as a percentage of the insurance ceiling; "
+        "0 when there is no ceiling.",
+    )
 
     def _compute_credit_currency_id(self):
         currency = self.env.user.company_id.currency_id
@@ -84,18 +102,33 @@ class ResPartner(models.Model):
             partner.credit_currency_id = currency
 
     def _compute_credit_exposure(self):
-        all_figures = self.env["credit.exposure"].compute_figures(self)
+        """Compute the figures of all partners at once, in the user's company.
+
+        The figures are computed on every read, so they follow each change of
+        an order, delivery, invoice or payment. The credit.exposure queries
+        bypass record rules: every user reads the same figures.
+        """
+        company = self.env.user.company_id
+        all_figures = self.env["credit.exposure"].compute_figures(self, company)
+        currency = company.currency_id
         for partner in self:
-            figures = all_figures.get(partner.commercial_partner_id.id)
-            if figures is None:
-                continue
+            commercial = partner.commercial_partner_id
+            figures = all_figures.get(commercial.id, ZERO_FIGURES)
+            total = currency.round(figures.delivery + figures.financial)
+            insured_total = currency.round(
+                figures.insured_delivery + figures.insured_financial
+            )
             partner.delivery_exposure = figures.delivery
             partner.insured_delivery_exposure = figures.insured_delivery
             partner.financial_exposure = figures.financial
             partner.insured_financial_exposure = figures.insured_financial
-            partner.total_exposure = figures.delivery + figures.financial
-            partner.insured_total_exposure = (
-                figures.insured_delivery + figures.insured_financial
+            partner.total_exposure = total
+            partner.insured_total_exposure = insured_total
+            partner.credit_management_usage = _percentage(
+                total, commercial.credit_management_ceiling
+            )
+            partner.credit_insurance_usage = _percentage(
+                insured_total, commercial.credit_insurance_ceiling
             )
 
     @api.constrains("credit_management_ceiling", "credit_insurance_ceiling")
@@ -132,6 +165,60 @@ class ResPartner(models.Model):
         if any(name in vals for name in PROTECTED_FIELDS):
             self._credit_check_controller()
         return super(ResPartner, self).write(vals)
+
+    @api.multi
+    def action_view_credit_order_lines(self):
+        """Open the order lines behind the delivery exposure."""
+        return self._credit_drill_down(
+            "sale.order.line",
+            "_credit_domain_open_order_lines",
+            _("Open Order Lines"),
+            "sale.view_order_line_tree",
+        )
+
+    @api.multi
+    def action_view_credit_receivables(self):
+        """Open the open receivable lines behind the financial exposure."""
+        return self._credit_drill_down(
+            "account.move.line",
+            "_credit_domain_open_receivables",
+            _("Open Receivables"),
+            "account.view_move_line_tree",
+        )
+
+    @api.multi
+    def action_view_credit_draft_invoices(self):
+        """Open the draft invoices and refunds behind the financial exposure."""
+        return self._credit_drill_down(
+            "account.invoice",
+            "_credit_domain_draft_invoices",
+            _("Draft Invoices and Refunds"),
+            "account.invoice_tree",
+            "account.invoice_form",
+        )
+
+    @api.multi
+    def _credit_drill_down(self, model, domain_method, name, tree_view, form_view=None):
+        """Return the window action listing the documents behind one figure.
+
+        The documents are read with the user's own rights: a salesperson who
+        may only see their own orders sees only those.
+        """
+        self.ensure_one()
+        company = self.env.user.company_id
+        domain = getattr(self.env["credit.exposure"], domain_method)(self, company)
+        views = [(self.env.ref(tree_view).id, "tree")]
+        if form_view:
+            views.append((self.env.ref(form_view).id, "form"))
+        return {
+            "type": "ir.actions.act_window",
+            "name": name,
+            "res_model": model,
+            "view_mode": ",".join(view_type for _view_id, view_type in views),
+            "views": views,
+            "domain": domain,
+            "context": {"create": False},
+        }
 
     @api.model
     def _credit_is_controller(self):

@@ -12,7 +12,8 @@ class SaleOrderLine(models.Model):
         "taxes included, in the order currency: the larger of the ordered and "
         "delivered quantities, less the invoiced quantity (draft invoices "
         "included), at the discounted unit price. Zero unless the order is "
-        "confirmed.",
+        "confirmed. Negative when more is invoiced than ordered or delivered, "
+        "as on a down payment line, so that the invoice is counted once.",
     )
 
     @api.depends(

@@ -10,3 +10,9 @@ from . import test_block_paths
 from . import test_release
 from . import test_security
 from . import test_concurrency
+from . import test_exposure_access
+from . import test_exposure_actions
+from . import test_exposure_cases
+from . import test_exposure_companies
+from . import test_exposure_queries
+from . import test_exposure_scope

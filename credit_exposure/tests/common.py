@@ -1,3 +1,4 @@
+from odoo import fields
 from odoo.tests.common import SavepointCase
 
 
@@ -164,3 +165,131 @@ class CreditExposureCase(SavepointCase):
         }
         for name, amount in expected.items():
             self.assertAlmostEqual(partner[name], amount, places=2, msg=name)
+
+    # Helpers of the exposure case tables: each runs one of Odoo's own flows.
+
+    def assertFiguresAfter(self, step, partner, delivery, financial,
+                           insured_delivery=None, insured_financial=None):
+        """Assert partner's figures after step, naming the step on failure."""
+        partner.invalidate_cache()
+        expected = {
+            "delivery_exposure": delivery,
+            "financial_exposure": financial,
+            "insured_delivery_exposure": (
+                delivery if insured_delivery is None else insured_delivery
+            ),
+            "insured_financial_exposure": (
+                financial if insured_financial is None else insured_financial
+            ),
+        }
+        expected["total_exposure"] = delivery + financial
+        expected["insured_total_exposure"] = (
+            expected["insured_delivery_exposure"]
+            + expected["insured_financial_exposure"]
+        )
+        for name, amount in sorted(expected.items()):
+            self.assertAlmostEqual(
+                partner[name], amount, places=2, msg="%s: %s" % (step, name)
+            )
+
+    def remove_taxes(self, order):
+        """Remove the taxes of a quotation's lines."""
+        order.order_line.write({"tax_id": [(5, 0, 0)]})
+
+    def down_payment(self, order, amount, method="fixed", product=None):
+        """Invoice a down payment of order through the sale.advance.payment.inv wizard.
+
+        amount is a fixed amount or a percentage of the untaxed total, as method
+        says. Return the new draft invoice.
+        """
+        before = order.invoice_ids
+        values = {"advance_payment_method": method, "amount": amount}
+        if product:
+            values["product_id"] = product.id
+        wizard = (
+            self.env["sale.advance.payment.inv"]
+            .with_context(active_ids=order.ids, active_model="sale.order")
+            .create(values)
+        )
+        wizard.create_invoices()
+        return order.invoice_ids - before
+
+    def final_invoice(self, order):
+        """Invoice what is left of order, deducting its down payments, as a draft."""
+        before = order.invoice_ids
+        wizard = (
+            self.env["sale.advance.payment.inv"]
+            .with_context(active_ids=order.ids, active_model="sale.order")
+            .create({"advance_payment_method": "all"})
+        )
+        wizard.create_invoices()
+        return order.invoice_ids - before
+
+    def refund(self, invoice, mode="refund"):
+        """Credit invoice through the account.invoice.refund wizard.
+
+        mode is the wizard's filter_refund: refund (draft credit note), cancel
+        (posted and reconciled) or modify (cancel, plus a new draft invoice).
+        Return the invoices the wizard created.
+        """
+        wizard = (
+            self.env["account.invoice.refund"]
+            .with_context(active_ids=invoice.ids, active_id=invoice.id)
+            .create({"filter_refund": mode, "description": "Credit test refund"})
+        )
+        action = wizard.invoice_refund()
+        created_ids = [ids for term in action["domain"] if term[0] == "id"
+                       for ids in term[2]]
+        return self.env["account.invoice"].browse(created_ids)
+
+    def return_delivery(self, picking, quantity, to_refund=True):
+        """Return quantity of a done delivery through stock.return.picking."""
+        wizard_model = self.env["stock.return.picking"].with_context(
+            active_ids=picking.ids, active_id=picking.id
+        )
+        defaults = wizard_model.default_get(
+            ["move_dest_exists", "original_location_id", "product_return_moves",
+             "parent_location_id", "location_id"]
+        )
+        wizard = wizard_model.create(defaults)
+        wizard.product_return_moves.write({"quantity": quantity, "to_refund": to_refund})
+        action = wizard.create_returns()
+        return_picking = self.env["stock.picking"].browse(action["res_id"])
+        return_picking.force_assign()
+        return_picking.move_lines.write({"quantity_done": quantity})
+        return_picking.action_done()
+        return return_picking
+
+    def pay_partner(self, partner, amount, currency=None):
+        """Post a customer payment of amount applied to no invoice."""
+        payment = self.env["account.payment"].create(
+            {
+                "payment_type": "inbound",
+                "partner_type": "customer",
+                "partner_id": partner.id,
+                "amount": amount,
+                "currency_id": (currency or self.currency).id,
+                "journal_id": self.bank_journal.id,
+                "payment_method_id": self.env.ref(
+                    "account.account_payment_method_manual_in"
+                ).id,
+            }
+        )
+        payment.post()
+        return payment
+
+    def set_rate(self, currency, rate, company=None):
+        """Set today's rate of currency (units per 1 company currency)."""
+        company = company or self.company
+        Rate = self.env["res.currency.rate"]
+        today = fields.Date.context_today(Rate)
+        existing = Rate.search(
+            [("currency_id", "=", currency.id), ("company_id", "=", company.id),
+             ("name", "=", today)]
+        )
+        if existing:
+            existing.rate = rate
+        else:
+            Rate.create({"currency_id": currency.id, "company_id": company.id,
+                         "name": today, "rate": rate})
+        currency.invalidate_cache()
