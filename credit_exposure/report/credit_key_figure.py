@@ -101,9 +101,14 @@ class CreditKeyFigure(models.Model):
                  GROUP BY 1, 2
             ),
             blocked_order AS (
-                SELECT company_id, date_trunc('month', blocked_date)::date AS month,
+                -- The block date as credit_blocked_order defines it.
+                SELECT company_id,
+                       date_trunc('month', COALESCE(credit_blocked_date,
+                                                    confirmation_date,
+                                                    create_date))::date AS month,
                        COUNT(*) AS blocked_order_count
-                  FROM credit_blocked_order
+                  FROM sale_order
+                 WHERE credit_state IN ('blocked', 'released')
                  GROUP BY 1, 2
             ),
             payment AS (

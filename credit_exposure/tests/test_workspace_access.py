@@ -73,3 +73,11 @@ class TestWorkspaceAccess(CreditExposureCase):
     def test_salesperson_release_action_refused(self):
         with self.assertRaises(AccessError):
             self.env["credit.blocked.order"].sudo(self.salesperson).action_release()
+
+    def test_order_search_has_blocked_filter(self):
+        arch = (
+            self.env["sale.order"]
+            .sudo(self.salesperson)
+            .fields_view_get(view_type="search")["arch"]
+        )
+        self.assertIn('name="credit_blocked"', arch)

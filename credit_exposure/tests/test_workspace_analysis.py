@@ -1,6 +1,7 @@
 import datetime
 
 from odoo import fields
+from odoo.exceptions import ValidationError
 from odoo.tools.safe_eval import safe_eval
 
 from .common import CreditExposureCase
@@ -251,6 +252,11 @@ class TestWorkspaceAnalysis(CreditExposureCase):
             [("partner_id", "=", self.second_customer.id)]
         )
         self.assertEqual(row.risk_state, "ok")
+
+    def test_risk_threshold_out_of_range_rejected(self):
+        for threshold in (0.0, 120.0):
+            with self.assertRaises(ValidationError, msg=threshold):
+                self.company.credit_risk_threshold = threshold
 
     def test_at_risk_action_sorted_by_overrun(self):
         self._build_scenario()
