@@ -86,14 +86,14 @@ class ResPartner(models.Model):
     credit_management_usage = fields.Float(
         string="Management Ceiling Used (%)",
         compute="_compute_credit_exposure",
-        help="Total exposure as a percentage of the management ceiling; 0 "
-        "when there is no ceiling.",
+        help="Total exposure as a percentage of the management ceiling, or 0 "
+        "without a ceiling.",
     )
     credit_insurance_usage = fields.Float(
         string="Insurance Ceiling Used (%)",
         compute="_compute_credit_exposure",
-        help="Insured total exposure as a percentage of the insurance ceiling; "
-        "0 when there is no ceiling.",
+        help="Insured total exposure as a percentage of the insurance ceiling, "
+        "or 0 without a ceiling.",
     )
 
     def _compute_credit_currency_id(self):
@@ -104,9 +104,15 @@ class ResPartner(models.Model):
     def _compute_credit_exposure(self):
         """Compute the figures of all partners at once, in the user's company.
 
-        The figures are computed on every read, so they follow each change of
-        an order, delivery, invoice or payment. The credit.exposure queries
-        bypass record rules: every user reads the same figures.
+        The figures are computed when read, with no stored state, so each new
+        request sees every change of an order, delivery, invoice or payment.
+        The credit.exposure queries bypass record rules: every user reads the
+        same figures.
+
+        NOTE: the values stay cached in the environment until it is
+        invalidated, so code that changes documents and then reads the
+        figures in the same transaction must call invalidate_cache() first,
+        or use credit.exposure.compute_figures().
         """
         company = self.env.user.company_id
         all_figures = self.env["credit.exposure"].compute_figures(self, company)
@@ -178,7 +184,7 @@ class ResPartner(models.Model):
 
     @api.multi
     def action_view_credit_receivables(self):
-        """Open the open receivable lines behind the financial exposure."""
+        """Open the unreconciled receivable lines behind the financial exposure."""
         return self._credit_drill_down(
             "account.move.line",
             "_credit_domain_open_receivables",

@@ -1,4 +1,6 @@
 """Drill-down buttons and ceiling gauges of the customer form."""
+from lxml import etree
+
 from .test_exposure_cases import ExposureScenarioCase
 
 
@@ -65,3 +67,19 @@ class TestExposureActions(ExposureScenarioCase):
 
     def test_gauge_without_ceiling(self):
         self.assertEqual(self.customer.credit_management_usage, 0.0)
+
+    def test_form_shows_buttons_and_gauges(self):
+        view = self.env["res.partner"].sudo(self.salesperson).fields_view_get(
+            view_id=self.env.ref("base.view_partner_form").id, view_type="form"
+        )
+        arch = etree.fromstring(view["arch"])
+        for name in (
+            "action_view_credit_order_lines",
+            "action_view_credit_receivables",
+            "action_view_credit_draft_invoices",
+        ):
+            buttons = arch.xpath("//button[@name='%s'][@type='object']" % name)
+            self.assertEqual(len(buttons), 1, msg=name)
+        for name in ("credit_management_usage", "credit_insurance_usage"):
+            gauges = arch.xpath("//field[@name='%s'][@widget='progressbar']" % name)
+            self.assertEqual(len(gauges), 1, msg=name)

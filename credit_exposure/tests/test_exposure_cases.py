@@ -428,6 +428,11 @@ class TestExposureCases(ExposureScenarioCase):
         order = self.create_order(quantity=10, insured=False)
         self.run_case(order, UNINSURED_CASES)
 
+    def test_uninsured_flag_reaches_delivery(self):
+        order = self.create_order(quantity=10, insured=False)
+        order.action_confirm()
+        self.assertEqual(order.picking_ids.mapped("credit_insured"), [False])
+
     def test_uninsured_down_payment(self):
         order = self.create_order(quantity=10, insured=False)
         self.remove_taxes(order)
