@@ -22,3 +22,17 @@ class AccountInvoice(models.Model):
         orders = invoices.mapped("invoice_line_ids.sale_line_ids.order_id")
         orders._credit_check_not_blocked("invoice_validation")
         return super(AccountInvoice, self).action_invoice_open()
+
+    @api.model
+    def _prepare_refund(self, invoice, date_invoice=None, date=None, description=None,
+                        journal_id=None):
+        """Give a credit note the insured flag of the invoice it credits."""
+        values = super(AccountInvoice, self)._prepare_refund(
+            invoice,
+            date_invoice=date_invoice,
+            date=date,
+            description=description,
+            journal_id=journal_id,
+        )
+        values["credit_insured"] = invoice.credit_insured
+        return values
