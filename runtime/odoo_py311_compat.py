@@ -13,7 +13,9 @@ what it relies on:
 * QWeb, which compiles hand-built ASTs that 3.8+ rejects: ``ast.arguments``
   without ``posonlyargs``, ``ast.Module`` without ``type_ignores``,
   ``Name('None')`` instead of a constant, and line ranges whose end precedes
-  their start.
+  their start;
+* ``xml.etree.ElementTree.Element.getchildren()``, removed in 3.9, which the
+  web client's template loader (``web/controllers/main.py``) calls.
 
 The installed Odoo files are left untouched. A ``.pth`` file in the virtual
 environment imports this module at interpreter start; it patches the standard
@@ -271,6 +273,41 @@ def patch_qweb(module):
     module.compile = _compile_modern
 
 
+def patch_web_controllers(module):
+    """Replace ``concat_xml``, which calls ``Element.getchildren()`` (gone in 3.9).
+
+    The replacement does the same work, iterating over the element instead.
+    The web client loads its QWeb templates through it.
+    """
+    import hashlib
+    import logging
+    from xml.etree import ElementTree
+
+    logger = logging.getLogger(module.__name__)
+
+    def concat_xml(file_list):
+        checksum = hashlib.new("sha1")
+        if not file_list:
+            return "", checksum.hexdigest()
+        root = None
+        for fname in file_list:
+            with open(fname, "rb") as fp:
+                checksum.update(fp.read())
+                fp.seek(0)
+                try:
+                    xml = ElementTree.parse(fp).getroot()
+                except ElementTree.ParseError as e:
+                    logger.error("Could not parse file %s: %s", fname, e.msg)
+                    raise
+            if root is None:
+                root = ElementTree.Element(xml.tag)
+            for child in list(xml):
+                root.append(child)
+        return ElementTree.tostring(root, "utf-8"), checksum.hexdigest()
+
+    module.concat_xml = concat_xml
+
+
 _PATCHES = {
     "base64": patch_base64,
     "collections": patch_collections,
@@ -278,6 +315,7 @@ _PATCHES = {
     "yaml": patch_yaml,
     "odoo.tools.safe_eval": patch_safe_eval,
     "odoo.addons.base.ir.ir_qweb.qweb": patch_qweb,
+    "odoo.addons.web.controllers.main": patch_web_controllers,
 }
 
 
