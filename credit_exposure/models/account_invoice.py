@@ -36,3 +36,9 @@ class AccountInvoice(models.Model):
         )
         values["credit_insured"] = invoice.credit_insured
         return values
+
+    @api.model
+    def _get_refund_modify_read_fields(self):
+        """Copy the insured flag to the invoice that replaces a credited one."""
+        fields_list = super(AccountInvoice, self)._get_refund_modify_read_fields()
+        return fields_list + ["credit_insured"]

@@ -6,7 +6,6 @@ delivery and insured financial exposure, all in company currency, taxes
 included. The steps act on one order, its last delivery, its last invoice and
 the last payment.
 """
-import unittest
 
 from .common import CreditExposureCase
 
@@ -451,10 +450,6 @@ class TestExposureCases(ExposureScenarioCase):
         order = self.create_order(quantity=10, insured=False)
         self.run_case(order, UNINSURED_REFUND_CASES)
 
-    # NOTE: the modify mode of account.invoice.refund builds the new invoice
-    # from _get_refund_modify_read_fields(), which lacks credit_insured, so
-    # the new invoice counts as insured. The fix belongs in account_invoice.py.
-    @unittest.expectedFailure
     def test_uninsured_refund_modify(self):
         order = self.create_order(quantity=10, insured=False)
         self.run_case(order, UNINSURED_REFUND_MODIFY_CASES)
