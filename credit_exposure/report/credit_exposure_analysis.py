@@ -18,13 +18,14 @@ TODAY_RATES_SQL = """
      CROSS JOIN res_currency currency
 """
 
+# The keys sort in age order, which is the order of the pivot's columns.
 AGES = [
-    ("not_invoiced", "Not Invoiced"),
-    ("not_due", "Not Due"),
-    ("1_30", "1-30 Days Overdue"),
-    ("31_60", "31-60 Days Overdue"),
-    ("61_90", "61-90 Days Overdue"),
-    ("over_90", "Over 90 Days Overdue"),
+    ("0_not_invoiced", "Not Invoiced"),
+    ("1_not_due", "Not Due"),
+    ("2_1_30", "1-30 Days Overdue"),
+    ("3_31_60", "31-60 Days Overdue"),
+    ("4_61_90", "61-90 Days Overdue"),
+    ("5_over_90", "Over 90 Days Overdue"),
 ]
 
 
@@ -229,13 +230,13 @@ class CreditExposureAnalysis(models.Model):
                        AS category_id,
                    converted.order_id, converted.invoice_id, converted.date,
                    converted.date_maturity,
-                   CASE WHEN converted.source = 'order' THEN 'not_invoiced'
+                   CASE WHEN converted.source = 'order' THEN '0_not_invoiced'
                         WHEN converted.days_overdue IS NULL
-                             OR converted.days_overdue <= 0 THEN 'not_due'
-                        WHEN converted.days_overdue <= 30 THEN '1_30'
-                        WHEN converted.days_overdue <= 60 THEN '31_60'
-                        WHEN converted.days_overdue <= 90 THEN '61_90'
-                        ELSE 'over_90'
+                             OR converted.days_overdue <= 0 THEN '1_not_due'
+                        WHEN converted.days_overdue <= 30 THEN '2_1_30'
+                        WHEN converted.days_overdue <= 60 THEN '3_31_60'
+                        WHEN converted.days_overdue <= 90 THEN '4_61_90'
+                        ELSE '5_over_90'
                    END AS age,
                    GREATEST(converted.days_overdue, 0) AS days_overdue,
                    converted.insured,

@@ -137,12 +137,12 @@ class TestWorkspaceAnalysis(CreditExposureCase):
         self._build_scenario()
         by_age = self._analysis_by("age")
         expected = {
-            "not_invoiced": 660.0,
-            "not_due": 330.0,
-            "1_30": 220.0,
-            "31_60": 240.0,
-            "61_90": 660.0,
-            "over_90": 330.0,
+            "0_not_invoiced": 660.0,
+            "1_not_due": 330.0,
+            "2_1_30": 220.0,
+            "3_31_60": 240.0,
+            "4_61_90": 660.0,
+            "5_over_90": 330.0,
         }
         self.assertEqual(sorted(by_age), sorted(expected))
         for age, amount in expected.items():
