@@ -16,3 +16,4 @@ from . import test_exposure_cases
 from . import test_exposure_companies
 from . import test_exposure_queries
 from . import test_exposure_scope
+from . import test_i18n_fr
