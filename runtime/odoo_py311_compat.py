@@ -18,8 +18,8 @@ what it relies on:
   web client's template loader (``web/controllers/main.py``) calls.
 
 The installed Odoo files are left untouched. A ``.pth`` file in the virtual
-environment imports this module at interpreter start; it patches the standard
-library at once and the Odoo modules right after they are first imported,
+environment imports this module at interpreter start. The module patches the
+standard library at once, and each Odoo module right after its first import,
 through a meta-path finder. Nothing here belongs to the credit_exposure addon.
 """
 

@@ -1,9 +1,9 @@
 """Summarise an Odoo 11 test log: tests run, failed, in error and skipped.
 
 Odoo's test runner writes unittest's text output through the logger named after
-each test module, so a log read at INFO level holds, per module, one
-``Ran N tests`` line, then ``OK`` or ``FAILED (failures=F, errors=E)``, and
-one ``FAIL: test (class)`` or ``ERROR: test (class)`` line per failing test.
+each test module. At INFO level, the log of each test module contains one
+``Ran N tests`` line and then ``OK`` or ``FAILED (failures=F, errors=E)``.
+Each failing test adds a ``FAIL: test (class)`` or ``ERROR: test (class)`` line.
 
 Usage: python suite_report.py LOG [KNOWN_FAILURES [ADDONS]]
 
