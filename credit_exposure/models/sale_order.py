@@ -1,4 +1,5 @@
 import collections
+from email.utils import formataddr
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
@@ -293,8 +294,8 @@ class SaleOrder(models.Model):
                     "credit_checked_amount": order.amount_total,
                 }
             )
-            order.message_post(
-                body=_("%(user)s released the credit block. Reason: %(reason)s")
+            order._credit_message_post(
+                _("%(user)s released the credit block. Reason: %(reason)s")
                 % {"user": html_escape(self.env.user.name), "reason": html_escape(reason)}
             )
         self._credit_close_activities(reason)
@@ -425,9 +426,25 @@ class SaleOrder(models.Model):
     def _credit_post(self, title, message):
         """Post title and the multi-line message in the order's chatter."""
         self.ensure_one()
-        self.message_post(
-            body=u"<p>%s</p>%s" % (html_escape(title), plaintext2html(message))
+        self._credit_message_post(
+            u"<p>%s</p>%s" % (html_escape(title), plaintext2html(message))
         )
+
+    @api.multi
+    def _credit_message_post(self, body):
+        """Post body in the chatter, also for a user who has no email address.
+
+        mail.message refuses to create a message without a sender address, so
+        a salesperson or controller without one could otherwise neither
+        confirm an order over a ceiling nor release it.
+        """
+        user = self.env.user
+        email_from = user.email and formataddr((user.name, user.email))
+        for order in self:
+            order.message_post(
+                body=body,
+                email_from=email_from or order.company_id.email or False,
+            )
 
     @api.multi
     def _credit_controllers(self):
@@ -481,7 +498,12 @@ class SaleOrder(models.Model):
                 lambda activity: activity.user_id == self.env.user
             )[:1] or activities[:1]
             (activities - done).unlink()
-            if done:
+            if done and not self.env.user.email:
+                # Marking an activity done posts a message that mail.message
+                # refuses without a sender address. The release message
+                # already records the reason.
+                done.unlink()
+            elif done:
                 done.action_feedback(feedback)
 
     @api.multi

@@ -15,6 +15,21 @@ class TestRelease(BlockingCase):
         self.assertFalse(order.credit_blocked)
         self.assertAlmostEqual(order.credit_released_amount, 1100.0, places=2)
 
+    def test_release_by_controller_without_email(self):
+        self.controller.email = False
+        order = self.blocked_order()
+        self.release(order)
+        self.assertEqual(order.credit_state, "released")
+        bodies = " ".join(order.message_ids.mapped("body"))
+        self.assertIn("Customer paid in advance", bodies)
+
+    def test_block_by_salesperson_without_email(self):
+        self.salesperson.email = False
+        order = self.blocked_order()
+        self.assertTrue(order.credit_blocked)
+        bodies = " ".join(order.message_ids.mapped("body"))
+        self.assertIn("Blocked by credit control", bodies)
+
     def test_release_wizard_releases(self):
         order = self.blocked_order()
         wizard = (
