@@ -45,12 +45,5 @@ class CreditBlockWizard(models.TransientModel):
         """Confirm the orders, those over a ceiling as blocked."""
         self.ensure_one()
         self.order_ids.with_context(**{ACCEPT_BLOCK_KEY: True}).action_confirm()
-        if len(self.order_ids) == 1:
-            return {
-                "type": "ir.actions.act_window",
-                "res_model": "sale.order",
-                "res_id": self.order_ids.id,
-                "view_mode": "form",
-                "target": "current",
-            }
+        # Closing the dialog reloads the order or list behind it.
         return {"type": "ir.actions.act_window_close"}
