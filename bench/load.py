@@ -11,7 +11,13 @@ import time
 import urllib.error
 import urllib.request
 
+import odoo
+from odoo import SUPERUSER_ID
+
+import dataset
+import variants
 from measure import percentile
+from variants import VARIANTS
 
 _logger = logging.getLogger("credit_exposure.bench")
 
@@ -185,3 +191,161 @@ def summarize_phase(wall, latencies, outcomes, attempted):
         else None,
         "latency_p95_ms": percentile(latencies, 0.95) * 1000.0 if latencies else None,
     }
+
+
+# Orders that the ceiling of a tight customer admits.
+TIGHT_ORDERS = 10
+# Load-test phases: (name, product of the orders, customers).
+PHASES = (
+    ("throughput", "goods", "own and shared"),
+    ("ceiling, service", "service", "tight"),
+    ("ceiling, stocked goods", "goods", "tight"),
+)
+SERIALIZATION_ERROR = "could not serialize access"
+
+
+def prepare_load(target, clients, orders):
+    """Create the load-test customers and quotations in a run database.
+
+    Phase "throughput": each client confirms orders of stocked goods
+    alternately for a customer of its own and for one shared by all, both
+    with a high ceiling. Each "ceiling" phase: all clients confirm orders of
+    one product (a service invoiced on order, or stocked goods invoiced on
+    delivery) for two shared customers whose ceiling admits TIGHT_ORDERS
+    orders each.
+    """
+    with target.registry.cursor() as cr:
+        env = odoo.api.Environment(cr, SUPERUSER_ID, {})
+        fixtures = variants.Fixtures(env, [])
+        variant = target.variant
+        high = variants.HIGH_CEILING
+        products = {"goods": fixtures.builder.goods, "service": fixtures.builder.service}
+        shared = fixtures.create_customer("bench-load-shared", "Bench load shared", variant, high)
+        own = [
+            fixtures.create_customer(
+                "bench-load-own-%d" % i, "Bench load own %d" % i, variant, high
+            )
+            for i in range(clients)
+        ]
+        plan = {"warmup": [fixtures.draft_order(own[i % clients]) for i in range(4)]}
+        for position, (phase, product_key, customers) in enumerate(PHASES):
+            product = products[product_key]
+            if customers != "tight":
+                plan[phase] = {
+                    "orders": [
+                        [
+                            fixtures.draft_order(shared if n % 2 else own[i], product=product)
+                            for n in range(orders)
+                        ]
+                        for i in range(clients)
+                    ]
+                }
+                continue
+            probe = env["sale.order"].browse(fixtures.draft_order(shared, product=product))
+            amount = probe.amount_total
+            probe.unlink()
+            ceiling = amount * (TIGHT_ORDERS + 0.5)
+            tight = [
+                fixtures.create_customer(
+                    "bench-load-tight-%d-%s" % (position, letter),
+                    "Bench load tight %s %s" % (product_key, letter),
+                    variant,
+                    ceiling,
+                )
+                for letter in "ab"
+            ]
+            plan[phase] = {
+                "orders": [
+                    [fixtures.draft_order(tight[n % 2], product=product) for n in range(orders)]
+                    for _ in range(clients)
+                ],
+                "tight": tight,
+                "ceiling": ceiling,
+                "order_amount": amount,
+            }
+        fixtures.commit()
+    return plan
+
+
+def check_ceilings(target, phase_plan):
+    """Return, per tight customer, its confirmed total against its ceiling.
+
+    For credit_exposure, blocked orders do not count: they are neither
+    delivered nor invoiced until a credit controller releases them.
+    """
+    cr = target.registry.cursor()
+    try:
+        env = odoo.api.Environment(cr, SUPERUSER_ID, {})
+        rows = []
+        for partner_id in phase_plan["tight"]:
+            domain = [("partner_id", "=", partner_id), ("state", "in", ("sale", "done"))]
+            if target.variant == "credit":
+                domain.append(("credit_blocked", "=", False))
+            orders = env["sale.order"].search(domain)
+            total = sum(orders.mapped("amount_total"))
+            rows.append(
+                {
+                    "customer": env["res.partner"].browse(partner_id).name,
+                    "confirmed_orders": len(orders),
+                    "confirmed_total": total,
+                    "ceiling": phase_plan["ceiling"],
+                    "within": total <= phase_plan["ceiling"] + 0.005,
+                }
+            )
+        return rows
+    finally:
+        cr.rollback()
+        cr.close()
+
+
+def count_in_file(path, needle):
+    if not os.path.exists(path):
+        return 0
+    with open(path, errors="replace") as handle:
+        return sum(line.count(needle) for line in handle)
+
+
+def run_load(dbs, targets, args):
+    """Run every phase against one multi-process server per variant, in turn."""
+    results = {}
+    for variant in [v for v in VARIANTS if v in targets]:
+        target = targets[variant]
+        plan = prepare_load(target, args.clients, args.load_orders)
+        dbs.release(target.name)
+        log_path = os.path.join(dbs.log_dir, "server-%s.log" % variant)
+        server = Server(dbs.server_command(), target.name, args.port, log_path)
+        _logger.info("load test of %s on port %d", variant, args.port)
+        server.start()
+        phases = {}
+        try:
+            confirm_all(
+                server,
+                dataset.SALES_LOGIN,
+                dataset.SALES_PASSWORD,
+                [plan["warmup"][i::2] for i in range(2)],
+                args.load_seconds,
+            )
+            for phase, _, _ in PHASES:
+                order_lists = plan[phase]["orders"]
+                retries_before = count_in_file(log_path, SERIALIZATION_ERROR)
+                wall, latencies, outcomes = confirm_all(
+                    server,
+                    dataset.SALES_LOGIN,
+                    dataset.SALES_PASSWORD,
+                    order_lists,
+                    args.load_seconds,
+                )
+                attempted = sum(len(orders) for orders in order_lists)
+                phases[phase] = summarize_phase(wall, latencies, outcomes, attempted)
+                phases[phase]["serialization_retries"] = (
+                    count_in_file(log_path, SERIALIZATION_ERROR) - retries_before
+                )
+        finally:
+            server.stop()
+        target.registry = odoo.registry(target.name)
+        for phase, _, customers in PHASES:
+            if customers == "tight":
+                phases[phase]["customers"] = check_ceilings(target, plan[phase])
+                phases[phase]["order_amount"] = plan[phase]["order_amount"]
+        results[variant] = phases
+    return results

@@ -557,137 +557,6 @@ def count_rows(target, function):
         cr.close()
 
 
-# Load test -------------------------------------------------------------------
-
-
-def prepare_load(target, clients, orders):
-    """Create the load-test customers and quotations in a run database.
-
-    Phase "throughput": each client confirms orders alternately for a
-    customer of its own and for one shared by all, both with a high ceiling.
-    Phase "ceiling": all clients confirm orders for two shared customers
-    whose ceiling admits LOAD_TIGHT_ORDERS orders each.
-    """
-    with target.registry.cursor() as cr:
-        env = odoo.api.Environment(cr, SUPERUSER_ID, {})
-        fixtures = variants.Fixtures(env, [])
-        variant = target.variant
-        high = variants.HIGH_CEILING
-        shared = fixtures.create_customer("bench-load-shared", "Bench load shared", variant, high)
-        own = [
-            fixtures.create_customer(
-                "bench-load-own-%d" % i, "Bench load own %d" % i, variant, high
-            )
-            for i in range(clients)
-        ]
-        probe_order = env["sale.order"].browse(fixtures.draft_order(shared))
-        order_amount = probe_order.amount_total
-        probe_order.unlink()
-        tight_ceiling = order_amount * (LOAD_TIGHT_ORDERS + 0.5)
-        tight = [
-            fixtures.create_customer(
-                "bench-load-tight-%s" % letter,
-                "Bench load tight %s" % letter,
-                variant,
-                tight_ceiling,
-            )
-            for letter in "ab"
-        ]
-        throughput = []
-        ceiling = []
-        for i in range(clients):
-            throughput.append(
-                [
-                    fixtures.draft_order(shared if n % 2 else own[i])
-                    for n in range(orders)
-                ]
-            )
-            ceiling.append([fixtures.draft_order(tight[n % 2]) for n in range(orders)])
-        warmup = [fixtures.draft_order(own[i % clients]) for i in range(4)]
-        fixtures.commit()
-    return {
-        "throughput": throughput,
-        "ceiling": ceiling,
-        "warmup": warmup,
-        "tight": tight,
-        "tight_ceiling": tight_ceiling,
-        "order_amount": order_amount,
-    }
-
-
-LOAD_TIGHT_ORDERS = 10
-
-
-def check_ceilings(target, plan):
-    """Return, per tight customer, its confirmed total against its ceiling."""
-    cr = target.registry.cursor()
-    try:
-        env = odoo.api.Environment(cr, SUPERUSER_ID, {})
-        rows = []
-        for partner_id in plan["tight"]:
-            domain = [("partner_id", "=", partner_id), ("state", "in", ("sale", "done"))]
-            if target.variant == "credit":
-                domain.append(("credit_blocked", "=", False))
-            orders = env["sale.order"].search(domain)
-            total = sum(orders.mapped("amount_total"))
-            rows.append(
-                {
-                    "customer": env["res.partner"].browse(partner_id).name,
-                    "confirmed_orders": len(orders),
-                    "confirmed_total": total,
-                    "ceiling": plan["tight_ceiling"],
-                    "within": total <= plan["tight_ceiling"] + 0.005,
-                }
-            )
-        return rows
-    finally:
-        cr.rollback()
-        cr.close()
-
-
-def run_load(dbs, targets, args):
-    results = {}
-    log_dir = dbs.log_dir
-    for variant in [v for v in VARIANTS if v in targets]:
-        target = targets[variant]
-        plan = prepare_load(target, args.clients, args.load_orders)
-        dbs.release(target.name)
-        server = load.Server(
-            dbs.server_command(),
-            target.name,
-            args.port,
-            os.path.join(log_dir, "server-%s.log" % variant),
-        )
-        _logger.info("load test of %s on port %d", variant, args.port)
-        server.start()
-        try:
-            load.confirm_all(
-                server,
-                dataset.SALES_LOGIN,
-                dataset.SALES_PASSWORD,
-                [plan["warmup"][i::2] for i in range(2)],
-                args.load_seconds,
-            )
-            phases = {}
-            for phase in ("throughput", "ceiling"):
-                wall, latencies, outcomes = load.confirm_all(
-                    server,
-                    dataset.SALES_LOGIN,
-                    dataset.SALES_PASSWORD,
-                    plan[phase],
-                    args.load_seconds,
-                )
-                attempted = sum(len(orders) for orders in plan[phase])
-                phases[phase] = load.summarize_phase(wall, latencies, outcomes, attempted)
-        finally:
-            server.stop()
-        target.registry = odoo.registry(target.name)
-        phases["ceiling"]["customers"] = check_ceilings(target, plan)
-        phases["ceiling"]["order_amount"] = plan["order_amount"]
-        results[variant] = phases
-    return results
-
-
 # Machine ---------------------------------------------------------------------
 
 
@@ -730,6 +599,7 @@ def main(argv=None):
     os.makedirs(log_dir, exist_ok=True)
     dbs = databases.Databases(args.prefix, args.odoo_options, log_dir)
     started = time.time()
+    args.command_line = args.command_line.strip()
     results = {"args": {k: v for k, v in vars(args).items() if k != "odoo_options"}}
     with odoo.api.Environment.manage():
         if args.rebuild:
@@ -771,7 +641,7 @@ def main(argv=None):
             )
         if "load" in steps:
             _logger.info("load test")
-            results["load"] = run_load(dbs, targets, args)
+            results["load"] = load.run_load(dbs, targets, args)
         if "credit" in targets and "proposed" in steps:
             _logger.info("measuring the proposed indexes")
             results["proposed"] = proposed.measure_proposed(targets["credit"], args)

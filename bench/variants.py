@@ -84,10 +84,11 @@ class Fixtures(object):
                 self.history[size] = partner.id
         self.crowd_ids = dataset.crowd_partners(env).ids
 
-    def draft_order(self, partner_id, quantity=1.0):
-        """Create a one-line quotation of the stocked goods; returns its id."""
+    def draft_order(self, partner_id, quantity=1.0, product=None):
+        """Create a one-line quotation (of the stocked goods by default); returns its id."""
         partner = self.env["res.partner"].browse(partner_id)
-        values = self.builder.order_values(partner, self.builder.goods, 1, quantity)
+        product = product or self.builder.goods
+        values = self.builder.order_values(partner, product, 1, quantity)
         return self.env["sale.order"].create(values).id
 
     def draft_invoice(self, partner_id):
