@@ -6,6 +6,8 @@ from . import sale_order
 from . import sale_order_line
 from . import stock_picking
 from . import stock_move
+from . import stock_move_line
 from . import account_invoice
+from . import account_invoice_line
 from . import credit_release_log
 from . import credit_exposure_history

@@ -14,14 +14,37 @@ class AccountInvoice(models.Model):
         "against the insurance ceiling. Set from the sales order.",
     )
 
+    @api.constrains("partner_id")
+    def _check_credit_partner(self):
+        """Keep the lines linked only to orders of the invoice's customer."""
+        self.mapped("invoice_line_ids")._credit_check_sale_lines()
+
+    @api.multi
+    def write(self, vals):
+        """Refuse to open or pay a draft invoice of a blocked order directly."""
+        if vals.get("state") in ("open", "paid"):
+            self.filtered(
+                lambda invoice: invoice.state not in ("open", "paid")
+            )._credit_check_not_blocked()
+        return super(AccountInvoice, self).write(vals)
+
     @api.multi
     def action_invoice_open(self):
         """Refuse to post an invoice of a blocked order. Refunds always pass."""
-        # sudo: an accountant may not read the sales order.
-        invoices = self.sudo().filtered(lambda invoice: invoice.type == "out_invoice")
-        orders = invoices.mapped("invoice_line_ids.sale_line_ids.order_id")
-        orders._credit_check_not_blocked("invoice_validation")
+        self._credit_check_not_blocked()
         return super(AccountInvoice, self).action_invoice_open()
+
+    @api.multi
+    def action_move_create(self):
+        """Refuse to post the entries of an invoice of a blocked order."""
+        self._credit_check_not_blocked()
+        return super(AccountInvoice, self).action_move_create()
+
+    @api.multi
+    def invoice_validate(self):
+        """Refuse to validate an invoice of a blocked order."""
+        self._credit_check_not_blocked()
+        return super(AccountInvoice, self).invoice_validate()
 
     @api.model
     def _prepare_refund(self, invoice, date_invoice=None, date=None, description=None,
@@ -42,3 +65,11 @@ class AccountInvoice(models.Model):
         """Copy the insured flag to the invoice that replaces a credited one."""
         fields_list = super(AccountInvoice, self)._get_refund_modify_read_fields()
         return fields_list + ["credit_insured"]
+
+    @api.multi
+    def _credit_check_not_blocked(self):
+        """Raise UserError for a customer invoice of a blocked order."""
+        # sudo: an accountant may not read the sales order.
+        invoices = self.sudo().filtered(lambda invoice: invoice.type == "out_invoice")
+        orders = invoices.mapped("invoice_line_ids.sale_line_ids.order_id")
+        orders._credit_check_not_blocked("invoice_validation")

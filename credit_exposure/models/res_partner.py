@@ -1,3 +1,5 @@
+import math
+
 from odoo import SUPERUSER_ID, _, api, fields, models
 from odoo.exceptions import AccessError, ValidationError
 
@@ -8,6 +10,9 @@ CONTROLLER_GROUP = "credit_exposure.group_credit_controller"
 
 # Fields that only a credit controller may set.
 PROTECTED_FIELDS = ("credit_management_ceiling", "credit_insurance_ceiling", "credit_hold")
+CEILING_FIELDS = ("credit_management_ceiling", "credit_insurance_ceiling")
+# Larger ceilings are typing errors: no customer owes a quadrillion.
+MAX_CEILING = 1e15
 
 
 def _percentage(amount, ceiling):
@@ -158,18 +163,47 @@ class ResPartner(models.Model):
                     )
 
     @api.model
+    def _credit_check_ceiling_values(self, vals):
+        """Raise ValidationError for a ceiling that is not a finite amount."""
+        for name in CEILING_FIELDS:
+            value = vals.get(name)
+            if value is None or value is False:
+                continue
+            try:
+                amount = float(value)
+            except (TypeError, ValueError):
+                amount = None
+            if amount is not None and math.isfinite(amount) and (
+                abs(amount) <= MAX_CEILING
+            ):
+                continue
+            raise ValidationError(
+                _(
+                    "The %(ceiling)s cannot be %(value)s. Enter an amount "
+                    "between 0 and %(maximum)s, or 0 for no ceiling."
+                )
+                % {
+                    "ceiling": self._fields[name].get_description(self.env)["string"],
+                    "value": repr(value),
+                    "maximum": "{:,.0f}".format(MAX_CEILING),
+                }
+            )
+
+    @api.model
     def create(self, vals):
         context = self.env.context
         if any(
             vals.get(name) or context.get("default_" + name) for name in PROTECTED_FIELDS
         ):
             self._credit_check_controller()
+        self._credit_check_ceiling_values(vals)
         return super(ResPartner, self).create(vals)
 
     @api.multi
     def write(self, vals):
         if any(name in vals for name in PROTECTED_FIELDS):
             self._credit_check_controller()
+        self._credit_check_ceiling_values(vals)
         return super(ResPartner, self).write(vals)
 
     @api.multi

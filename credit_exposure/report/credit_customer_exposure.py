@@ -104,7 +104,11 @@ class CreditCustomerExposure(models.Model):
         )
 
     def _credit_view_query(self):
-        # The id packs company and partner ids into one stable bigint.
+        # NOTE: the id packs partner and company ids into one stable integer
+        # that fits in XML-RPC's signed 32 bits: partner id x 64 + company
+        # id, unique while company ids stay below 64 and partner ids below
+        # 33,554,431.
+
         # PostgreSQL cannot estimate how many customers the aggregate returns,
         # and with the ORM's filters it planned loops over it that took 10
         # times longer than computing it once. So the CTEs are MATERIALIZED,
@@ -195,7 +199,7 @@ class CreditCustomerExposure(models.Model):
                            AS near_ceiling
                   FROM total
             )
-            SELECT (overrun.company_id::bigint << 32) + overrun.partner_id AS id,
+            SELECT overrun.partner_id * 64 + overrun.company_id AS id,
                    overrun.company_id, overrun.currency_id, overrun.partner_id,
                    partner.user_id, partner.team_id, partner.country_id,
                    partner.industry_id,

@@ -92,8 +92,11 @@ class CreditKeyFigure(models.Model):
                  GROUP BY 1, 2, 3
             ),
             overrun_order AS (
+                -- An order confirmed without a confirmation date (imported,
+                -- or confirmed by a custom flow) counts in its order month.
                 SELECT company_id,
-                       date_trunc('month', confirmation_date)::date AS month,
+                       date_trunc('month', COALESCE(confirmation_date,
+                                                    date_order))::date AS month,
                        COUNT(*) AS overrun_order_count
                   FROM sale_order
                  WHERE state IN ('sale', 'done')
@@ -125,9 +128,13 @@ class CreditKeyFigure(models.Model):
                  UNION SELECT company_id, month FROM blocked_order
                  UNION SELECT company_id, month FROM payment
             )
-            SELECT (company_month.company_id::bigint << 32)
-                       + (EXTRACT(YEAR FROM company_month.month) * 100
-                          + EXTRACT(MONTH FROM company_month.month))::integer AS id,
+            -- NOTE: the id must fit in a signed 32-bit integer for XML-RPC:
+            -- company id x 100,000 + months since year 0, unique and stable
+            -- for company ids up to 21,000 and years up to 8,333.
+            SELECT (company_month.company_id * 100000
+                    + EXTRACT(YEAR FROM company_month.month)::integer * 12
+                    + EXTRACT(MONTH FROM company_month.month)::integer - 1)
+                       AS id,
                    company_month.company_id, company.currency_id,
                    company_month.month, exposure.snapshot_date,
                    exposure.total_exposure,

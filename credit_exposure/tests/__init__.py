@@ -7,6 +7,7 @@ from . import test_workspace_history
 from . import test_workspace_payment_delay
 from . import test_block_growth
 from . import test_block_paths
+from . import test_bypass_documents
 from . import test_release
 from . import test_security
 from . import test_concurrency
