@@ -66,6 +66,9 @@ class CreditPaymentDelay(models.Model):
         string="Last Payment", group_operator="max", readonly=True
     )
 
+    # NOTE: ids must fit XML-RPC's 32-bit integers, hence partner id * 64 +
+    # company id (the overall row of a company uses partner 0). That holds
+    # for company ids below 64 and partner ids below 33,554,431.
     @api.model_cr
     def init(self):
         tools.drop_view_if_exists(self.env.cr, self._table)
@@ -73,8 +76,7 @@ class CreditPaymentDelay(models.Model):
             """
             CREATE VIEW %s AS (
                 WITH part AS (%s)
-                SELECT (part.company_id::bigint << 32)
-                           + COALESCE(part.partner_id, 0) AS id,
+                SELECT COALESCE(part.partner_id, 0) * 64 + part.company_id AS id,
                        part.company_id, company.currency_id, part.partner_id,
                        GROUPING(part.partner_id) = 1 AS is_overall,
                        SUM(part.amount) AS paid_amount,

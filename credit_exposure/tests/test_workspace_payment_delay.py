@@ -1,4 +1,5 @@
 import datetime
+import xmlrpc.client
 
 from odoo import fields
 
@@ -79,6 +80,15 @@ class TestWorkspacePaymentDelay(CreditExposureCase):
         self.assertAlmostEqual(row.average_delay, 22.0, places=6)
         self.assertAlmostEqual(row.paid_amount, 1000.0, places=2)
         self.assertEqual(row.invoice_count, 1)
+
+    def test_delay_ids_fit_xmlrpc(self):
+        invoice = self._invoice(self.customer, 1000.0)
+        self._pay(invoice, 400.0, 10)
+        rows = self.env["credit.payment.delay"].sudo(self.controller).search_read(
+            [], ["partner_id", "is_overall"]
+        )
+        self.assertIn(True, [row["is_overall"] for row in rows])
+        xmlrpc.client.dumps((rows,), methodresponse=True)
 
     def test_delay_counts_partial_payment(self):
         invoice = self._invoice(self.customer, 1000.0)
