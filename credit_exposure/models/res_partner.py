@@ -195,14 +195,22 @@ class ResPartner(models.Model):
         if any(
             vals.get(name) or context.get("default_" + name) for name in PROTECTED_FIELDS
         ):
-            self._credit_check_controller()
+            self._credit_check_controller(
+                self._credit_describe_change(
+                    vals, _("the new partner %(name)s") % {"name": vals.get("name") or ""}
+                )
+            )
         self._credit_check_ceiling_values(vals)
         return super(ResPartner, self).create(vals)
 
     @api.multi
     def write(self, vals):
         if any(name in vals for name in PROTECTED_FIELDS):
-            self._credit_check_controller()
+            self._credit_check_controller(
+                self._credit_describe_change(
+                    vals, ", ".join(self.mapped("display_name"))
+                )
+            )
         self._credit_check_ceiling_values(vals)
         return super(ResPartner, self).write(vals)
 
@@ -268,9 +276,16 @@ class ResPartner(models.Model):
         )
 
     @api.model
-    def _credit_check_controller(self):
-        """Raise AccessError unless the current user is a credit controller."""
-        if not self._credit_is_controller():
+    def _credit_check_controller(self, description=None, company=None):
+        """Raise AccessError unless the current user is a credit controller.
+
+        description names what was refused, such as "Insured of SO042", and the
+        message then also names the controllers of company (the user's
+        company by default) to ask.
+        """
+        if self._credit_is_controller():
+            return
+        if not description:
             raise AccessError(
                 _(
                     "Only a credit controller may change credit ceilings, credit "
@@ -278,6 +293,38 @@ class ResPartner(models.Model):
                     "Controller group."
                 )
             )
+        company = company or self.env.user.company_id
+        controllers = (
+            self.env.ref(CONTROLLER_GROUP)
+            .sudo()
+            .users.filtered(
+                lambda user: user.active and not user.share and company in user.company_ids
+            )
+        )
+        raise AccessError(
+            _(
+                "Only a credit controller may change %(change)s. Ask a member of "
+                "the Credit Controller group (%(controllers)s)."
+            )
+            % {
+                "change": description,
+                "controllers": ", ".join(controllers.mapped("name")) or _("no member yet"),
+            }
+        )
+
+    @api.model
+    def _credit_describe_change(self, vals, records):
+        """Return "<labels of the protected fields in vals> of <records>"."""
+        names = [
+            name
+            for name in PROTECTED_FIELDS
+            if name in vals or ("default_" + name) in self.env.context
+        ]
+        labels = self.fields_get(names, attributes=["string"])
+        return _("%(fields)s of %(records)s") % {
+            "fields": ", ".join(labels[name]["string"] for name in names),
+            "records": records,
+        }
 
     @api.multi
     def _credit_has_check(self):

@@ -1,16 +1,17 @@
 import collections
 from email.utils import formataddr
 
-from odoo import _, api, fields, models
-from odoo.exceptions import UserError
+from odoo import SUPERUSER_ID, _, api, fields, models
+from odoo.exceptions import AccessError, UserError
 from odoo.tools import html_escape, plaintext2html
 
 from .. import rules
 from .credit_exposure import ZERO_FIGURES
 from .res_partner import CONTROLLER_GROUP
 
-# Fields that only the addon's own code (as superuser) or a credit controller
-# may write: the block, what a release records and what the last check accepted.
+# Fields that only the addon's own code writes, as superuser, in its release,
+# cut-off and confirmation methods: the block, what a release records and what
+# the last check accepted. Not even a credit controller may write them directly.
 PROTECTED_FIELDS = (
     "credit_state",
     "credit_blocked",
@@ -145,8 +146,12 @@ class SaleOrder(models.Model):
     @api.model
     def create(self, vals):
         """Check an order created directly in a confirmed state."""
+        if not self.env.context.get("recompute", True):
+            # The check reads and the block writes stored computed fields.
+            return self.with_context(recompute=True).create(vals)
         self._credit_check_protected(vals)
         order = super(SaleOrder, self).create(vals)
+        order._credit_set_confirmation_date()
         order._credit_check_growth(force=True)
         return order
 
@@ -157,7 +162,12 @@ class SaleOrder(models.Model):
         The check runs here, on the change of state, so that writing the state
         over RPC is checked like the Confirm button.
         """
+        if not self.env.context.get("recompute", True):
+            # Without recomputation, the stored credit_blocked and the lines'
+            # credit_open_amount would keep their values from before the check.
+            return self.with_context(recompute=True).write(vals)
         self._credit_check_protected(vals)
+        self._credit_check_insured(vals)
         state = vals.get("state")
         confirmed = reopened = cancelled = self.browse()
         if state in CONFIRMED_STATES:
@@ -169,6 +179,8 @@ class SaleOrder(models.Model):
         if confirmed:
             confirmed._credit_record_decisions(confirmed._credit_decisions())
         result = super(SaleOrder, self).write(vals)
+        if confirmed:
+            confirmed._credit_set_confirmation_date()
         if reopened:
             reopened.sudo().write(
                 {
@@ -179,6 +191,9 @@ class SaleOrder(models.Model):
                 }
             )
         if cancelled:
+            # A cancelled order is out of the exposure, so its block is lifted.
+            # The chatter keeps the history of the block.
+            cancelled.sudo().write({"credit_state": "ok"})
             cancelled.sudo()._credit_close_activities(_("The order was cancelled."))
         if "partner_invoice_id" in vals:
             # The order now counts in another customer's exposure.
@@ -194,6 +209,8 @@ class SaleOrder(models.Model):
         Its "Save as Blocked" button confirms the orders, blocking those over a
         ceiling.
         """
+        if not self.env.context.get("recompute", True):
+            return self.with_context(recompute=True).action_confirm()
         quotations = self.filtered(lambda order: order.state in ("draft", "sent"))
         if quotations and not self.env.context.get(ACCEPT_BLOCK_KEY):
             blocked = [
@@ -238,6 +255,8 @@ class SaleOrder(models.Model):
         Raise AccessError for a user outside the credit controller group and
         UserError for an order that is not confirmed.
         """
+        if not self.env.context.get("recompute", True):
+            return self.with_context(recompute=True).action_credit_block()
         self.env["res.partner"]._credit_check_controller()
         not_confirmed = self.filtered(lambda order: order.state not in CONFIRMED_STATES)
         if not_confirmed:
@@ -263,6 +282,8 @@ class SaleOrder(models.Model):
         Raise AccessError for a user outside the credit controller group and
         UserError for an empty reason or an order that is not blocked.
         """
+        if not self.env.context.get("recompute", True):
+            return self.with_context(recompute=True).credit_release(reason)
         self.env["res.partner"]._credit_check_controller()
         if not reason or not reason.strip():
             raise UserError(
@@ -302,17 +323,77 @@ class SaleOrder(models.Model):
         self.mapped("order_line")._action_launch_procurement_rule()
         return True
 
-    @api.model
+    @api.multi
     def _credit_check_protected(self, vals):
-        """Raise AccessError if a user outside the controllers sets a credit field.
+        """Raise AccessError if anyone but the addon's own code sets a credit field.
 
         Default values passed in the context count as set.
         """
+        if self.env.uid == SUPERUSER_ID:
+            return
         context = self.env.context
-        if any(
-            name in vals or ("default_" + name) in context for name in PROTECTED_FIELDS
-        ):
-            self.env["res.partner"]._credit_check_controller()
+        names = [
+            name
+            for name in PROTECTED_FIELDS
+            if name in vals or ("default_" + name) in context
+        ]
+        if not names:
+            return
+        raise AccessError(
+            _(
+                "%(fields)s of %(orders)s cannot be written directly: only credit "
+                "control sets them. Use Release Credit Block to release a blocked "
+                "order, or Action > Cut off delivery and invoicing to block a "
+                "confirmed one. Confirming an order runs the credit check."
+            )
+            % {
+                "fields": self._credit_field_labels(names),
+                "orders": ", ".join(self.mapped("name")) or _("a new order"),
+            }
+        )
+
+    @api.multi
+    def _credit_check_insured(self, vals):
+        """Raise AccessError if a non-controller changes Insured on a confirmed order.
+
+        The credit check of the confirmation counted the order as insured or
+        not, so changing the flag afterwards would move it out of the insured
+        exposure unchecked.
+        """
+        if "credit_insured" not in vals:
+            return
+        changed = self.filtered(
+            lambda order: order.state in CONFIRMED_STATES
+            and order.credit_insured != bool(vals["credit_insured"])
+        )
+        if changed:
+            self.env["res.partner"]._credit_check_controller(
+                _("%(field)s of the confirmed order %(orders)s")
+                % {
+                    "field": self._credit_field_labels(["credit_insured"]),
+                    "orders": ", ".join(changed.mapped("name")),
+                },
+                company=changed[0].company_id,
+            )
+
+    @api.model
+    def _credit_field_labels(self, names):
+        """Return the labels of the fields in names, separated by commas."""
+        labels = self.fields_get(names, attributes=["string"])
+        return ", ".join(labels[name]["string"] for name in names)
+
+    @api.multi
+    def _credit_set_confirmation_date(self):
+        """Set the confirmation date of confirmed orders that have none to now.
+
+        action_confirm sets it, but an order confirmed by writing or creating
+        its state has none, and sale_stock's procurement then fails on it.
+        """
+        undated = self.filtered(
+            lambda order: order.state in CONFIRMED_STATES and not order.confirmation_date
+        )
+        if undated:
+            undated.sudo().write({"confirmation_date": fields.Datetime.now()})
 
     @api.multi
     def _credit_check_growth(self, force=False):
@@ -323,6 +404,7 @@ class SaleOrder(models.Model):
         """
         # sudo: line writes of other flows, such as a warehouse user's delivery
         # updating qty_delivered, come here from users who may not read orders.
+        self.sudo()._credit_lower_checked_amounts()
         orders = self.sudo().filtered(
             lambda order: order.state in CONFIRMED_STATES and not order.credit_blocked
         )
@@ -336,6 +418,23 @@ class SaleOrder(models.Model):
         if orders:
             orders = self.browse(orders.ids)
             orders._credit_record_decisions(orders._credit_decisions(confirming=False))
+
+    @api.multi
+    def _credit_lower_checked_amounts(self):
+        """Lower the checked and released amounts of shrunk orders to their total.
+
+        Otherwise an order that shrinks frees room that other orders take,
+        and then grows back to its old total would not be checked again.
+        """
+        for order in self.filtered(lambda order: order.state in CONFIRMED_STATES):
+            compare = order.currency_id.compare_amounts
+            vals = {}
+            if compare(order.amount_total, order.credit_checked_amount) < 0:
+                vals["credit_checked_amount"] = order.amount_total
+            if compare(order.amount_total, order.credit_released_amount) < 0:
+                vals["credit_released_amount"] = order.amount_total
+            if vals:
+                order.write(vals)
 
     @api.multi
     def _credit_decisions(self, confirming=True):

@@ -48,6 +48,9 @@ class SaleOrderLine(models.Model):
     @api.model
     def create(self, vals):
         """Check again a confirmed order that a new line makes grow."""
+        if not self.env.context.get("recompute", True):
+            # The check reads the order total that the new line changes.
+            return self.with_context(recompute=True).create(vals)
         line = super(SaleOrderLine, self).create(vals)
         line.order_id._credit_check_growth()
         return line
@@ -55,6 +58,9 @@ class SaleOrderLine(models.Model):
     @api.multi
     def write(self, vals):
         """Check again the confirmed orders that grew, e.g. by a higher price."""
+        if not self.env.context.get("recompute", True):
+            # The check reads the order total that the change makes grow.
+            return self.with_context(recompute=True).write(vals)
         result = super(SaleOrderLine, self).write(vals)
         self.mapped("order_id")._credit_check_growth()
         return result

@@ -6,6 +6,7 @@ from . import test_workspace_blocked
 from . import test_workspace_history
 from . import test_workspace_payment_delay
 from . import test_block_growth
+from . import test_block_bypass
 from . import test_block_paths
 from . import test_bypass_documents
 from . import test_release

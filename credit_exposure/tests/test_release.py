@@ -90,12 +90,18 @@ class TestRelease(BlockingCase):
         self.assertTrue(order.credit_blocked)
         self.assertIn("would be %s" % self.amount(1210), order.credit_message)
 
-    def test_growth_within_release_stays_released(self):
+    def test_unchanged_total_stays_released(self):
+        order = self.blocked_order()
+        self.release(order)
+        order.order_line.sudo(self.salesperson).write({"product_uom_qty": 10})
+        self.assertEqual(order.credit_state, "released")
+
+    def test_growth_after_shrink_blocks_again(self):
         order = self.blocked_order()
         self.release(order)
         order.order_line.sudo(self.salesperson).write({"product_uom_qty": 8})
         order.order_line.sudo(self.salesperson).write({"product_uom_qty": 10})
-        self.assertEqual(order.credit_state, "released")
+        self.assertTrue(order.credit_blocked)
 
     def test_chatter_shows_block(self):
         order = self.blocked_order()
