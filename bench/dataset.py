@@ -13,7 +13,7 @@ account_invoicing, l10n_generic_coa) and the data every variant shares:
 
 Orders, journal entries and the first `orm_invoices` invoices of each
 customer are created and posted with the ORM; further invoices and the crowd
-customers are copied with SQL from documents the ORM made (sqlcopy.py says why
+customers are copied with SQL from documents the ORM made (sqlcopy.py explains why
 the copies stay consistent). Work is committed in batches, so that an
 interrupted build resumes where it stopped: each step counts what the
 database already contains before it creates more.
@@ -213,9 +213,9 @@ class BaseBuilder(object):
         """
         partner = self._ensure_customer(history_ref(size), "Bench history %d" % size)
         self.commit()
-        invoices_wanted, lines_wanted = split_history(size)
-        invoices = self._fill_invoices(partner, invoices_wanted)
-        lines = self._fill_order_lines(partner, lines_wanted)
+        invoices_expected, lines_expected = split_history(size)
+        invoices = self._fill_invoices(partner, invoices_expected)
+        lines = self._fill_order_lines(partner, lines_expected)
         return invoices, lines
 
     def _count_invoices(self, partner):
@@ -228,13 +228,13 @@ class BaseBuilder(object):
             [("order_partner_id", "=", partner.id), ("state", "=", "sale")]
         )
 
-    def _fill_invoices(self, partner, wanted):
+    def _fill_invoices(self, partner, expected):
         """Post invoices through the ORM up to the seed size, then copy them."""
         done = self._count_invoices(partner)
-        seeds_wanted = min(wanted, self.orm_invoices)
+        seeds_expected = min(expected, self.orm_invoices)
         started = time.time()
-        while done < seeds_wanted and not self.deadline.passed():
-            count = min(INVOICE_BATCH, seeds_wanted - done)
+        while done < seeds_expected and not self.deadline.passed():
+            count = min(INVOICE_BATCH, seeds_expected - done)
             batch = self.env["account.invoice"]
             for position in range(done, done + count):
                 batch |= batch.create(self._invoice_values(partner, position))
@@ -245,11 +245,11 @@ class BaseBuilder(object):
                 "%s: %d of %d open invoices posted (%.1f per second)",
                 partner.name,
                 done,
-                wanted,
+                expected,
                 done / max(time.time() - started, 0.001),
             )
-        if done >= seeds_wanted and done < wanted:
-            done += self._copy_invoices(partner, wanted - done)
+        if done >= seeds_expected and done < expected:
+            done += self._copy_invoices(partner, expected - done)
         return done
 
     def _copy_invoices(self, partner, count):
@@ -309,13 +309,13 @@ class BaseBuilder(object):
             ],
         }
 
-    def _fill_order_lines(self, partner, wanted):
+    def _fill_order_lines(self, partner, expected):
         done = self._count_order_lines(partner)
         started = time.time()
-        while done < wanted and not self.deadline.passed():
+        while done < expected and not self.deadline.passed():
             orders = self.env["sale.order"]
             for _ in range(ORDER_BATCH):
-                count = min(LINES_PER_ORDER, wanted - done)
+                count = min(LINES_PER_ORDER, expected - done)
                 if count <= 0:
                     break
                 orders |= orders.create(self.order_values(partner, self.service, count))
@@ -328,7 +328,7 @@ class BaseBuilder(object):
                 "%s: %d of %d open order lines (%.1f per second)",
                 partner.name,
                 done,
-                wanted,
+                expected,
                 done / max(time.time() - started, 0.001),
             )
         return done

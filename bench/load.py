@@ -63,7 +63,7 @@ class Client(object):
     def login(self, login, password):
         self.uid = self.call("common", "login", self.database, login, password)
         if not self.uid:
-            raise RpcError("login %s refused by %s" % (login, self.database))
+            raise RpcError("login %s rejected by %s" % (login, self.database))
         self.password = password
 
     def execute_kw(self, model, method, args, kwargs=None):
@@ -106,7 +106,7 @@ class Server(object):
             except (urllib.error.URLError, ConnectionError, OSError):
                 time.sleep(0.5)
         self.stop()
-        raise RuntimeError("the Odoo server did not answer within %d s" % STARTUP_TIMEOUT)
+        raise RuntimeError("the Odoo server did not respond within %d s" % STARTUP_TIMEOUT)
 
     def stop(self):
         """Stop the server and its workers (its own process group)."""
@@ -123,7 +123,7 @@ class Server(object):
 def confirm_all(server, login, password, order_lists, seconds):
     """Confirm each client's orders in its own thread, all clients at once.
 
-    order_lists holds one list of quotation ids per client. A client stops
+    order_lists contains one list of quotation ids per client. A client stops
     issuing requests after `seconds`. Returns the wall time, the latency of
     each request and the outcome per order: "confirmed", "refused" (the
     server returned a dialog instead of confirming) or "error: <message>".

@@ -43,9 +43,9 @@ BASE_MODULES = "sale_management,sale_stock,account_invoicing,l10n_generic_coa"
 DATASET_PARAMETER = "bench.dataset"
 CONFIGURED_PARAMETER = "bench.configured"
 STEPS = ("confirm", "writes", "lists", "load", "proposed")
-# Parameter holding the dataset a variant template was derived from.
+# Parameter containing the dataset a variant template was derived from.
 DERIVED_PARAMETER = "bench.derived_from"
-# Parameter holding the digest of the variant module's source files.
+# Parameter containing the digest of the variant module's source files.
 SOURCE_PARAMETER = "bench.module_source"
 
 
@@ -244,13 +244,13 @@ def ensure_variant_template(dbs, variant, summary, sizes):
     """
     base = dbs.name("base")
     name = dbs.name("tpl_" + variant)
-    wanted = json.dumps(summary, sort_keys=True)
+    expected_dataset = json.dumps(summary, sort_keys=True)
     configured = ",".join(map(str, sizes))
     module = variants.VARIANT_MODULES[variant]
     source = databases.module_digest(module)
     if dbs.installed(name, module):
         registry = odoo.registry(name)
-        current = read_parameter(registry, DERIVED_PARAMETER) == wanted and (
+        current = read_parameter(registry, DERIVED_PARAMETER) == expected_dataset and (
             read_parameter(registry, CONFIGURED_PARAMETER) == configured
         )
         same_source = read_parameter(registry, SOURCE_PARAMETER) == source
@@ -275,7 +275,11 @@ def ensure_variant_template(dbs, variant, summary, sizes):
     stamp_template(
         dbs,
         name,
-        {DERIVED_PARAMETER: wanted, CONFIGURED_PARAMETER: configured, SOURCE_PARAMETER: source},
+        {
+            DERIVED_PARAMETER: expected_dataset,
+            CONFIGURED_PARAMETER: configured,
+            SOURCE_PARAMETER: source,
+        },
     )
     _logger.info("%s ready in %.0f s", name, time.time() - started)
     return name

@@ -1,4 +1,4 @@
-"""What differs between the benchmark's databases: modules, ceilings, fixtures."""
+"""Differences between the benchmark's databases: modules, ceilings, fixtures."""
 
 import logging
 
