@@ -15,7 +15,9 @@ what it relies on:
   ``Name('None')`` instead of a constant, and line ranges whose end precedes
   their start;
 * ``xml.etree.ElementTree.Element.getchildren()``, removed in 3.9, which the
-  web client's template loader (``web/controllers/main.py``) calls.
+  web client's template loader (``web/controllers/main.py``) calls;
+* ``resource.setrlimit`` with float limits, refused since 3.10, which the
+  prefork workers of ``--workers`` call.
 
 The installed Odoo files are left untouched. A ``.pth`` file in the virtual
 environment imports this module at interpreter start. The module patches the
@@ -308,6 +310,31 @@ def patch_web_controllers(module):
     module.concat_xml = concat_xml
 
 
+class _IntegerRlimits(object):
+    """Proxy of the ``resource`` module whose setrlimit() takes float limits."""
+
+    def __init__(self, module):
+        self._module = module
+
+    def setrlimit(self, limit, values):
+        soft, hard = values
+        return self._module.setrlimit(limit, (int(soft), int(hard)))
+
+    def __getattr__(self, name):
+        return getattr(self._module, name)
+
+
+def patch_server(module):
+    """Let the prefork workers set their CPU time limit on Python 3.10+.
+
+    A worker computes its RLIMIT_CPU as used CPU seconds (a float) plus
+    limit_time_cpu, and ``resource.setrlimit`` accepts only integers since
+    Python 3.10, so every worker of ``--workers`` died at its first request.
+    """
+    if hasattr(module, "resource"):
+        module.resource = _IntegerRlimits(module.resource)
+
+
 _PATCHES = {
     "base64": patch_base64,
     "collections": patch_collections,
@@ -316,6 +343,7 @@ _PATCHES = {
     "odoo.tools.safe_eval": patch_safe_eval,
     "odoo.addons.base.ir.ir_qweb.qweb": patch_qweb,
     "odoo.addons.web.controllers.main": patch_web_controllers,
+    "odoo.service.server": patch_server,
 }
 
 
