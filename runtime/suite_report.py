@@ -88,7 +88,10 @@ def main(argv):
     unexpected = [test for test in failing if test not in known]
     for test in failing:
         note = known.get(test)
-        print("%s %s%s" % ("known" if note else "NEW  ", test, " # " + note if note else ""))
+        print(
+            "%s %s%s"
+            % ("known" if note else "NEW  ", test, " # " + note if note else "")
+        )
     if total["run"] == 0:
         print("no Odoo test ran: the suites did not start")
         return 1

@@ -65,7 +65,13 @@ def test_rules_import_without_odoo():
         "print(sorted(name for name in sys.modules if name.split('.')[0] == 'odoo'))\n"
     )
     output = subprocess.check_output(
-        [sys.executable, "-c", script, os.path.join(RULES_DIR, "__init__.py"), RULES_DIR]
+        [
+            sys.executable,
+            "-c",
+            script,
+            os.path.join(RULES_DIR, "__init__.py"),
+            RULES_DIR,
+        ]
     )
     assert output.strip() == b"[]"
 

@@ -1,4 +1,4 @@
-from odoo import api, fields, models
+from odoo import SUPERUSER_ID, _, api, fields, models
 
 
 class AccountInvoice(models.Model):
@@ -21,7 +21,32 @@ class AccountInvoice(models.Model):
 
     @api.multi
     def write(self, vals):
-        """Refuse to open or pay a draft invoice of a blocked order directly."""
+        """Refuse to open or pay a draft invoice of a blocked order directly.
+
+        Also refuse a change of Insured on a customer invoice or credit note by
+        anyone but a credit controller: it would move the invoice in or out of
+        the insured exposure after the checks that counted it.
+        """
+        if "credit_insured" in vals:
+            changed = self.filtered(
+                lambda invoice: invoice.type in ("out_invoice", "out_refund")
+                and invoice.credit_insured != bool(vals["credit_insured"])
+            )
+            if changed and self.env.uid != SUPERUSER_ID:
+                self.env["res.partner"]._credit_check_controller(
+                    _("%(field)s of the invoice %(invoices)s")
+                    % {
+                        "field": self._fields["credit_insured"].get_description(
+                            self.env
+                        )["string"],
+                        "invoices": ", ".join(
+                            changed.mapped(
+                                lambda invoice: invoice.number or invoice.display_name
+                            )
+                        ),
+                    },
+                    company=changed[0].company_id,
+                )
         if vals.get("state") in ("open", "paid"):
             self.filtered(
                 lambda invoice: invoice.state not in ("open", "paid")
@@ -47,8 +72,9 @@ class AccountInvoice(models.Model):
         return super(AccountInvoice, self).invoice_validate()
 
     @api.model
-    def _prepare_refund(self, invoice, date_invoice=None, date=None, description=None,
-                        journal_id=None):
+    def _prepare_refund(
+        self, invoice, date_invoice=None, date=None, description=None, journal_id=None
+    ):
         """Give a credit note the insured flag of the invoice it credits."""
         values = super(AccountInvoice, self)._prepare_refund(
             invoice,

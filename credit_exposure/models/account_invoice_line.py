@@ -36,8 +36,10 @@ class AccountInvoiceLine(models.Model):
                             "customer": customer.display_name,
                         }
                     )
-                if linking and order.credit_blocked and (
-                    line.invoice_id.type == "out_invoice"
+                if (
+                    linking
+                    and order.credit_blocked
+                    and (line.invoice_id.type == "out_invoice")
                 ):
                     raise ValidationError(
                         _(

@@ -2,7 +2,6 @@ import collections
 
 from odoo import api, fields, models
 
-
 # Exposure figures of one commercial partner, in company currency, taxes
 # included.
 Figures = collections.namedtuple(
@@ -87,8 +86,12 @@ class CreditExposure(models.AbstractModel):
                 return amount or 0.0
             currency = currencies.get(currency_id)
             if currency is None:
-                currency = self.env["res.currency"].browse(currency_id).with_context(
-                    date=fields.Date.context_today(self), company_id=company.id
+                currency = (
+                    self.env["res.currency"]
+                    .browse(currency_id)
+                    .with_context(
+                        date=fields.Date.context_today(self), company_id=company.id
+                    )
                 )
                 currencies[currency_id] = currency
             return currency.compute(amount, company_currency, round=False)

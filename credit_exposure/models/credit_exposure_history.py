@@ -97,9 +97,7 @@ class CreditExposureHistory(models.Model):
               FROM credit_customer_exposure
              WHERE total_exposure != 0 OR insured_total_exposure != 0
                 OR has_ceiling OR credit_hold
-            """.format(
-                columns=columns
-            ),
+            """.format(columns=columns),
             (date, self.env.uid, self.env.uid),
         )
         count = self.env.cr.rowcount

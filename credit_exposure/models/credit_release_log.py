@@ -15,19 +15,30 @@ class CreditReleaseLog(models.Model):
     partner_id = fields.Many2one(
         "res.partner", string="Customer", required=True, readonly=True
     )
-    user_id = fields.Many2one("res.users", string="Released by", required=True, readonly=True)
+    user_id = fields.Many2one(
+        "res.users", string="Released by", required=True, readonly=True
+    )
     date = fields.Datetime(string="Date", required=True, readonly=True)
     reason = fields.Text(string="Reason", required=True, readonly=True)
-    company_id = fields.Many2one("res.company", string="Company", required=True, readonly=True)
-    order_currency_id = fields.Many2one("res.currency", string="Order Currency", readonly=True)
+    company_id = fields.Many2one(
+        "res.company", string="Company", required=True, readonly=True
+    )
+    order_currency_id = fields.Many2one(
+        "res.currency", string="Order Currency", readonly=True
+    )
     currency_id = fields.Many2one(
-        "res.currency", string="Company Currency", related="company_id.currency_id", readonly=True
+        "res.currency",
+        string="Company Currency",
+        related="company_id.currency_id",
+        readonly=True,
     )
     order_amount = fields.Monetary(
         string="Order Amount", currency_field="order_currency_id", readonly=True
     )
     total_exposure = fields.Monetary(string="Total Exposure", readonly=True)
-    insured_total_exposure = fields.Monetary(string="Insured Total Exposure", readonly=True)
+    insured_total_exposure = fields.Monetary(
+        string="Insured Total Exposure", readonly=True
+    )
     management_ceiling = fields.Monetary(string="Management Ceiling", readonly=True)
     insurance_ceiling = fields.Monetary(string="Insurance Ceiling", readonly=True)
 
@@ -44,7 +55,10 @@ class CreditReleaseLog(models.Model):
     def _check_superuser(self):
         if self.env.uid != SUPERUSER_ID:
             raise AccessError(
-                _("Credit release logs are an audit trail: they cannot be changed or deleted.")
+                _(
+                    "Credit release logs are an audit trail: they cannot be "
+                    "changed or deleted."
+                )
             )
 
     @api.model
@@ -62,7 +76,8 @@ class CreditReleaseLog(models.Model):
                 "order_currency_id": order.currency_id.id,
                 "order_amount": order.amount_total,
                 "total_exposure": figures.delivery + figures.financial,
-                "insured_total_exposure": figures.insured_delivery + figures.insured_financial,
+                "insured_total_exposure": figures.insured_delivery
+                + figures.insured_financial,
                 "management_ceiling": partner.credit_management_ceiling,
                 "insurance_ceiling": partner.credit_insurance_ceiling,
             }

@@ -9,7 +9,11 @@ from .credit_exposure import ZERO_FIGURES
 CONTROLLER_GROUP = "credit_exposure.group_credit_controller"
 
 # Fields that only a credit controller may set.
-PROTECTED_FIELDS = ("credit_management_ceiling", "credit_insurance_ceiling", "credit_hold")
+PROTECTED_FIELDS = (
+    "credit_management_ceiling",
+    "credit_insurance_ceiling",
+    "credit_hold",
+)
 CEILING_FIELDS = ("credit_management_ceiling", "credit_insurance_ceiling")
 # Larger ceilings are typing errors: no customer owes a quadrillion.
 MAX_CEILING = 1e15
@@ -173,8 +177,10 @@ class ResPartner(models.Model):
                 amount = float(value)
             except (TypeError, ValueError):
                 amount = None
-            if amount is not None and math.isfinite(amount) and (
-                abs(amount) <= MAX_CEILING
+            if (
+                amount is not None
+                and math.isfinite(amount)
+                and (abs(amount) <= MAX_CEILING)
             ):
                 continue
             raise ValidationError(
@@ -193,11 +199,13 @@ class ResPartner(models.Model):
     def create(self, vals):
         context = self.env.context
         if any(
-            vals.get(name) or context.get("default_" + name) for name in PROTECTED_FIELDS
+            vals.get(name) or context.get("default_" + name)
+            for name in PROTECTED_FIELDS
         ):
             self._credit_check_controller(
                 self._credit_describe_change(
-                    vals, _("the new partner %(name)s") % {"name": vals.get("name") or ""}
+                    vals,
+                    _("the new partner %(name)s") % {"name": vals.get("name") or ""},
                 )
             )
         self._credit_check_ceiling_values(vals)
@@ -271,9 +279,7 @@ class ResPartner(models.Model):
     @api.model
     def _credit_is_controller(self):
         """Tell whether the current user may set ceilings and release orders."""
-        return self.env.uid == SUPERUSER_ID or self.env.user.has_group(
-            CONTROLLER_GROUP
-        )
+        return self.env.uid == SUPERUSER_ID or self.env.user.has_group(CONTROLLER_GROUP)
 
     @api.model
     def _credit_check_controller(self, description=None, company=None):
@@ -298,7 +304,9 @@ class ResPartner(models.Model):
             self.env.ref(CONTROLLER_GROUP)
             .sudo()
             .users.filtered(
-                lambda user: user.active and not user.share and company in user.company_ids
+                lambda user: user.active
+                and not user.share
+                and company in user.company_ids
             )
         )
         raise AccessError(
@@ -308,7 +316,8 @@ class ResPartner(models.Model):
             )
             % {
                 "change": description,
-                "controllers": ", ".join(controllers.mapped("name")) or _("no member yet"),
+                "controllers": ", ".join(controllers.mapped("name"))
+                or _("no member yet"),
             }
         )
 
@@ -371,7 +380,7 @@ class ResPartner(models.Model):
             order_amount=order_amount,
             block_orders=company.credit_block_orders,
             on_hold=partner.credit_hold,
-            **options
+            **options,
         )
 
     @api.multi
@@ -433,5 +442,5 @@ class ResPartner(models.Model):
         """Format amount with its currency symbol, for messages."""
         formatted = "{:,.{digits}f}".format(amount, digits=currency.decimal_places)
         if currency.position == "before":
-            return u"%s\N{NO-BREAK SPACE}%s" % (currency.symbol, formatted)
-        return u"%s\N{NO-BREAK SPACE}%s" % (formatted, currency.symbol)
+            return "%s\N{NO-BREAK SPACE}%s" % (currency.symbol, formatted)
+        return "%s\N{NO-BREAK SPACE}%s" % (formatted, currency.symbol)

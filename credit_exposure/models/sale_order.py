@@ -141,7 +141,9 @@ class SaleOrder(models.Model):
         """
         if column_name != "credit_checked_amount":
             return super(SaleOrder, self)._init_column(column_name)
-        self.env.cr.execute("UPDATE sale_order SET credit_checked_amount = amount_total")
+        self.env.cr.execute(
+            "UPDATE sale_order SET credit_checked_amount = amount_total"
+        )
 
     @api.model
     def create(self, vals):
@@ -168,6 +170,7 @@ class SaleOrder(models.Model):
             return self.with_context(recompute=True).write(vals)
         self._credit_check_protected(vals)
         self._credit_check_insured(vals)
+        self._credit_check_fixed_terms(vals)
         state = vals.get("state")
         confirmed = reopened = cancelled = self.browse()
         if state in CONFIRMED_STATES:
@@ -245,7 +248,7 @@ class SaleOrder(models.Model):
             orders = invoice.invoice_line_ids.mapped("sale_line_ids.order_id")
             insured = all(orders.mapped("credit_insured"))
             if invoice.credit_insured != insured:
-                invoice.credit_insured = insured
+                invoice.sudo().credit_insured = insured
         return invoice_ids
 
     @api.multi
@@ -298,7 +301,9 @@ class SaleOrder(models.Model):
                 % {"orders": ", ".join(not_blocked.mapped("name"))}
             )
         for company in self.mapped("company_id"):
-            orders = self.filtered(lambda order: order.company_id == company)
+            orders = self.filtered(
+                lambda order, company=company: order.company_id == company
+            )
             all_figures = self.env["credit.exposure"].compute_figures(
                 orders.mapped("credit_partner_id"), company
             )
@@ -317,7 +322,10 @@ class SaleOrder(models.Model):
             )
             order._credit_message_post(
                 _("%(user)s released the credit block. Reason: %(reason)s")
-                % {"user": html_escape(self.env.user.name), "reason": html_escape(reason)}
+                % {
+                    "user": html_escape(self.env.user.name),
+                    "reason": html_escape(reason),
+                }
             )
         self._credit_close_activities(reason)
         self.mapped("order_line")._action_launch_procurement_rule()
@@ -376,6 +384,35 @@ class SaleOrder(models.Model):
                 company=changed[0].company_id,
             )
 
+    @api.multi
+    def _credit_check_fixed_terms(self, vals):
+        """Raise UserError on a change of pricelist or company of a confirmed order.
+
+        Either change moves the order's amount to another currency or its
+        exposure to another company without a new credit check. Setting the
+        order back to quotation first makes its next confirmation check it.
+        """
+        names = [name for name in ("pricelist_id", "company_id") if name in vals]
+        if not names or self.env.uid == SUPERUSER_ID:
+            return
+        changed = self.filtered(
+            lambda order: order.state in CONFIRMED_STATES
+            and any(order[name].id != vals[name] for name in names)
+        )
+        if changed:
+            raise UserError(
+                _(
+                    "%(fields)s of the confirmed order %(orders)s cannot change, "
+                    "because the credit check counted the order with them. "
+                    "Cancel the order and set it back to quotation to change "
+                    "them: its next confirmation checks it again."
+                )
+                % {
+                    "fields": self._credit_field_labels(names),
+                    "orders": ", ".join(changed.mapped("name")),
+                }
+            )
+
     @api.model
     def _credit_field_labels(self, names):
         """Return the labels of the fields in names, separated by commas."""
@@ -390,7 +427,8 @@ class SaleOrder(models.Model):
         its state has none, and sale_stock's procurement then fails on it.
         """
         undated = self.filtered(
-            lambda order: order.state in CONFIRMED_STATES and not order.confirmation_date
+            lambda order: order.state in CONFIRMED_STATES
+            and not order.confirmation_date
         )
         if undated:
             undated.sudo().write({"confirmation_date": fields.Datetime.now()})
@@ -449,7 +487,9 @@ class SaleOrder(models.Model):
         decisions = []
         added = collections.defaultdict(lambda: [0.0, 0.0])
         for company in self.mapped("company_id"):
-            orders = self.filtered(lambda order: order.company_id == company)
+            orders = self.filtered(
+                lambda order, company=company: order.company_id == company
+            )
             partners = orders.mapped("credit_partner_id").filtered(
                 lambda partner: partner._credit_has_check()
             )
@@ -526,7 +566,7 @@ class SaleOrder(models.Model):
         """Post title and the multi-line message in the order's chatter."""
         self.ensure_one()
         self._credit_message_post(
-            u"<p>%s</p>%s" % (html_escape(title), plaintext2html(message))
+            "<p>%s</p>%s" % (html_escape(title), plaintext2html(message))
         )
 
     @api.multi
@@ -554,7 +594,9 @@ class SaleOrder(models.Model):
             self.env.ref(CONTROLLER_GROUP)
             .sudo()
             .users.filtered(
-                lambda user: user.active and not user.share and company in user.company_ids
+                lambda user: user.active
+                and not user.share
+                and company in user.company_ids
             )
         )
 
@@ -593,9 +635,12 @@ class SaleOrder(models.Model):
             activities = order.activity_ids.filtered(
                 lambda activity: activity.activity_type_id == activity_type
             )
-            done = activities.filtered(
-                lambda activity: activity.user_id == self.env.user
-            )[:1] or activities[:1]
+            done = (
+                activities.filtered(lambda activity: activity.user_id == self.env.user)[
+                    :1
+                ]
+                or activities[:1]
+            )
             (activities - done).unlink()
             if done and not self.env.user.email:
                 # Marking an activity done posts a message that mail.message

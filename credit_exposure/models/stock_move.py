@@ -1,6 +1,5 @@
 from odoo import api, models
 
-
 # NOTE: a blocked order's deliveries can still be reserved, only validating
 # them is refused. Orders blocked after confirmation keep the moves and the
 # upstream procurements (purchase, manufacturing) they already have.

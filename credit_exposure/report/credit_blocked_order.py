@@ -110,9 +110,7 @@ class CreditBlockedOrder(models.Model):
               LEFT JOIN credit_customer_exposure customer
                 ON customer.company_id = blocked.company_id
                AND customer.partner_id = blocked.credit_partner_id
-        """ % {
-            "rates": TODAY_RATES_SQL
-        }
+        """ % {"rates": TODAY_RATES_SQL}
 
     @api.multi
     def action_release(self):

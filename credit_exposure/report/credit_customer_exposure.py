@@ -229,6 +229,4 @@ class CreditCustomerExposure(models.Model):
                    END AS risk_state
               FROM overrun
               JOIN res_partner partner ON partner.id = overrun.partner_id
-        """ % {
-            "materialized": materialized
-        }
+        """ % {"materialized": materialized}

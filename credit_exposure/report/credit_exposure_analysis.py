@@ -110,9 +110,10 @@ class CreditExposureAnalysis(models.Model):
         Each query returns id, source, company_id, company_currency_id,
         partner_id (commercial partner), currency_id, insured, figure
         ('delivery' or 'financial'), amount (in currency_id), user_id, team_id,
-        order_id, invoice_id, date and date_maturity. Ids are line ids spread over the sources
-        (3 x id + source number) so that they stay unique and stable. An addon
-        that adds a component to credit.exposure adds its query here too.
+        order_id, invoice_id, date and date_maturity. Ids are line ids spread
+        over the sources (3 x id + source number) so that they stay unique and
+        stable. An addon that adds a component to credit.exposure adds its query
+        here too.
         """
         return [
             self._credit_source_open_order_lines(),

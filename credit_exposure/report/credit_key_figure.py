@@ -152,6 +152,4 @@ class CreditKeyFigure(models.Model):
               LEFT JOIN overrun_order USING (company_id, month)
               LEFT JOIN blocked_order USING (company_id, month)
               LEFT JOIN payment USING (company_id, month)
-        """ % {
-            "payment_parts": PAYMENT_PARTS_SQL
-        }
+        """ % {"payment_parts": PAYMENT_PARTS_SQL}

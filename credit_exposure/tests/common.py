@@ -20,7 +20,8 @@ class CreditExposureCase(SavepointCase):
             "credit_sales", [cls.env.ref("sales_team.group_sale_salesman")]
         )
         cls.controller = cls._create_user(
-            "credit_controller", [cls.env.ref("credit_exposure.group_credit_controller")]
+            "credit_controller",
+            [cls.env.ref("credit_exposure.group_credit_controller")],
         )
         cls.customer = cls.env["res.partner"].create(
             {"name": "Credit Customer", "is_company": True, "customer": True}
@@ -83,8 +84,15 @@ class CreditExposureCase(SavepointCase):
             }
         )
 
-    def create_order(self, partner=None, product=None, quantity=1.0, price=100.0,
-                     user=None, insured=True):
+    def create_order(
+        self,
+        partner=None,
+        product=None,
+        quantity=1.0,
+        price=100.0,
+        user=None,
+        insured=True,
+    ):
         """Create a quotation of one line, as user (the salesperson by default)."""
         user = user or self.salesperson
         return (
@@ -112,7 +120,9 @@ class CreditExposureCase(SavepointCase):
 
     def deliver(self, order, quantity):
         """Validate quantity of the order's open delivery, leaving a backorder."""
-        picking = order.picking_ids.filtered(lambda p: p.state not in ("done", "cancel"))
+        picking = order.picking_ids.filtered(
+            lambda p: p.state not in ("done", "cancel")
+        )
         picking.ensure_one()
         picking.action_assign()
         for move in picking.move_lines:
@@ -147,8 +157,14 @@ class CreditExposureCase(SavepointCase):
         payment.post()
         return payment
 
-    def assertFigures(self, partner, delivery, financial, insured_delivery=None,
-                      insured_financial=None):
+    def assertFigures(
+        self,
+        partner,
+        delivery,
+        financial,
+        insured_delivery=None,
+        insured_financial=None,
+    ):
         """Assert the four figures and the totals of partner, to the cent."""
         partner.invalidate_cache()
         if insured_delivery is None:
@@ -168,8 +184,15 @@ class CreditExposureCase(SavepointCase):
 
     # Helpers of the exposure case tables: each runs one of Odoo's own flows.
 
-    def assertFiguresAfter(self, step, partner, delivery, financial,
-                           insured_delivery=None, insured_financial=None):
+    def assertFiguresAfter(
+        self,
+        step,
+        partner,
+        delivery,
+        financial,
+        insured_delivery=None,
+        insured_financial=None,
+    ):
         """Assert partner's figures after step, naming the step on failure."""
         partner.invalidate_cache()
         expected = {
@@ -238,8 +261,9 @@ class CreditExposureCase(SavepointCase):
             .create({"filter_refund": mode, "description": "Credit test refund"})
         )
         action = wizard.invoice_refund()
-        created_ids = [ids for term in action["domain"] if term[0] == "id"
-                       for ids in term[2]]
+        created_ids = [
+            ids for term in action["domain"] if term[0] == "id" for ids in term[2]
+        ]
         return self.env["account.invoice"].browse(created_ids)
 
     def return_delivery(self, picking, quantity, to_refund=True):
@@ -248,11 +272,18 @@ class CreditExposureCase(SavepointCase):
             active_ids=picking.ids, active_id=picking.id
         )
         defaults = wizard_model.default_get(
-            ["move_dest_exists", "original_location_id", "product_return_moves",
-             "parent_location_id", "location_id"]
+            [
+                "move_dest_exists",
+                "original_location_id",
+                "product_return_moves",
+                "parent_location_id",
+                "location_id",
+            ]
         )
         wizard = wizard_model.create(defaults)
-        wizard.product_return_moves.write({"quantity": quantity, "to_refund": to_refund})
+        wizard.product_return_moves.write(
+            {"quantity": quantity, "to_refund": to_refund}
+        )
         action = wizard.create_returns()
         return_picking = self.env["stock.picking"].browse(action["res_id"])
         return_picking.force_assign()
@@ -284,12 +315,21 @@ class CreditExposureCase(SavepointCase):
         Rate = self.env["res.currency.rate"]
         today = fields.Date.context_today(Rate)
         existing = Rate.search(
-            [("currency_id", "=", currency.id), ("company_id", "=", company.id),
-             ("name", "=", today)]
+            [
+                ("currency_id", "=", currency.id),
+                ("company_id", "=", company.id),
+                ("name", "=", today),
+            ]
         )
         if existing:
             existing.rate = rate
         else:
-            Rate.create({"currency_id": currency.id, "company_id": company.id,
-                         "name": today, "rate": rate})
+            Rate.create(
+                {
+                    "currency_id": currency.id,
+                    "company_id": company.id,
+                    "name": today,
+                    "rate": rate,
+                }
+            )
         currency.invalidate_cache()

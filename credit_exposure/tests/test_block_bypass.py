@@ -29,7 +29,9 @@ class TestBlockBypass(BlockingCase):
         line = order.order_line
         self.assertEqual(self.stored("sale_order_line", "state", line.id), "sale")
         self.assertAlmostEqual(
-            self.stored("sale_order_line", "credit_open_amount", line.id), 1100.0, places=2
+            self.stored("sale_order_line", "credit_open_amount", line.id),
+            1100.0,
+            places=2,
         )
 
     def test_no_recompute_context_activity_model(self):
@@ -47,7 +49,9 @@ class TestBlockBypass(BlockingCase):
         self.enable_blocking()
         order = self.create_order(quantity=10)
         self.confirm(order, context=NO_RECOMPUTE)
-        moves = self.env["stock.move"].search([("sale_line_id", "in", order.order_line.ids)])
+        moves = self.env["stock.move"].search(
+            [("sale_line_id", "in", order.order_line.ids)]
+        )
         self.assertFalse(moves)
 
     def test_shrink_then_grow_checked(self):
@@ -76,8 +80,10 @@ class TestBlockBypass(BlockingCase):
         self.assertTrue(order.confirmation_date)
 
     def test_create_confirmed_sets_confirmation_date(self):
-        order = self.env["sale.order"].sudo(self.salesperson).create(
-            {"partner_id": self.customer.id, "state": "sale"}
+        order = (
+            self.env["sale.order"]
+            .sudo(self.salesperson)
+            .create({"partner_id": self.customer.id, "state": "sale"})
         )
         self.assertTrue(order.confirmation_date)
 
@@ -87,7 +93,9 @@ class TestBlockBypass(BlockingCase):
         order.sudo(self.salesperson).write({"state": "sale"})
         self.assertTrue(order.credit_blocked)
         order.sudo(self.controller).credit_release("Guarantee received")
-        moves = self.env["stock.move"].search([("sale_line_id", "in", order.order_line.ids)])
+        moves = self.env["stock.move"].search(
+            [("sale_line_id", "in", order.order_line.ids)]
+        )
         self.assertEqual(sum(moves.mapped("product_uom_qty")), 10.0)
 
     def test_salesperson_cannot_uninsure_confirmed(self):
@@ -148,7 +156,9 @@ class TestBlockBypass(BlockingCase):
         order.sudo(self.salesperson).action_cancel()
         with self.assertRaises(UserError):
             order.sudo(self.controller).credit_release("Guarantee received")
-        self.assertFalse(self.env["credit.release.log"].search([("order_id", "=", order.id)]))
+        self.assertFalse(
+            self.env["credit.release.log"].search([("order_id", "=", order.id)])
+        )
 
     def test_ceiling_refusal_names_field(self):
         with self.assertRaises(AccessError) as refusal:
@@ -157,3 +167,29 @@ class TestBlockBypass(BlockingCase):
         self.assertIn("Credit Hold", message)
         self.assertIn(self.customer.name, message)
         self.assertIn(self.controller.name, message)
+
+    def test_confirmed_pricelist_change_refused(self):
+        order = self.create_order(quantity=5)
+        self.confirm(order)
+        pricelist = self.env["product.pricelist"].create(
+            {"name": "Credit test other pricelist", "currency_id": self.currency.id}
+        )
+        with self.assertRaises(UserError):
+            order.sudo(self.salesperson).write({"pricelist_id": pricelist.id})
+        self.assertNotEqual(order.pricelist_id, pricelist)
+
+    def test_confirmed_company_change_refused(self):
+        order = self.create_order(quantity=5)
+        self.confirm(order)
+        company = self.env["res.company"].create({"name": "Credit test other company"})
+        with self.assertRaises(UserError):
+            order.sudo(self.controller).write({"company_id": company.id})
+        self.assertEqual(order.company_id, self.company)
+
+    def test_quotation_pricelist_change_allowed(self):
+        order = self.create_order(quantity=5)
+        pricelist = self.env["product.pricelist"].create(
+            {"name": "Credit test other pricelist", "currency_id": self.currency.id}
+        )
+        order.sudo(self.salesperson).write({"pricelist_id": pricelist.id})
+        self.assertEqual(order.pricelist_id, pricelist)

@@ -19,13 +19,17 @@ class TestBlockGrowth(BlockingCase):
         order = self.confirmed_order()
         order.order_line.sudo(self.salesperson).write({"product_uom_qty": 10})
         self.assertTrue(order.credit_blocked)
-        self.assertIn("Credit Customer would be %s" % self.amount(1100), order.credit_message)
+        self.assertIn(
+            "Credit Customer would be %s" % self.amount(1100), order.credit_message
+        )
 
     def test_quantity_increase_not_procured(self):
         self.enable_blocking()
         order = self.confirmed_order()
         order.order_line.sudo(self.salesperson).write({"product_uom_qty": 10})
-        moves = self.env["stock.move"].search([("sale_line_id", "in", order.order_line.ids)])
+        moves = self.env["stock.move"].search(
+            [("sale_line_id", "in", order.order_line.ids)]
+        )
         self.assertEqual(sum(moves.mapped("product_uom_qty")), 5.0)
 
     def test_new_line_in_form_blocks(self):
@@ -34,22 +38,36 @@ class TestBlockGrowth(BlockingCase):
         order.sudo(self.salesperson).write(
             {
                 "order_line": [
-                    (0, 0, {"product_id": self.product.id, "product_uom_qty": 5,
-                            "price_unit": 100.0, "tax_id": [(6, 0, self.tax.ids)]})
+                    (
+                        0,
+                        0,
+                        {
+                            "product_id": self.product.id,
+                            "product_uom_qty": 5,
+                            "price_unit": 100.0,
+                            "tax_id": [(6, 0, self.tax.ids)],
+                        },
+                    )
                 ]
             }
         )
         self.assertTrue(order.credit_blocked)
-        moves = self.env["stock.move"].search([("sale_line_id", "in", order.order_line.ids)])
+        moves = self.env["stock.move"].search(
+            [("sale_line_id", "in", order.order_line.ids)]
+        )
         self.assertEqual(sum(moves.mapped("product_uom_qty")), 5.0)
 
     def test_new_line_over_rpc_blocks(self):
         self.enable_blocking()
         order = self.confirmed_order(product=self.product_ordered)
         self.env["sale.order.line"].sudo(self.salesperson).create(
-            {"order_id": order.id, "product_id": self.product_ordered.id,
-             "product_uom_qty": 5, "price_unit": 100.0,
-             "tax_id": [(6, 0, self.tax.ids)]}
+            {
+                "order_id": order.id,
+                "product_id": self.product_ordered.id,
+                "product_uom_qty": 5,
+                "price_unit": 100.0,
+                "tax_id": [(6, 0, self.tax.ids)],
+            }
         )
         self.assertTrue(order.credit_blocked)
 
@@ -71,7 +89,9 @@ class TestBlockGrowth(BlockingCase):
         order = self.confirmed_order()
         order.order_line.sudo(self.salesperson).write({"product_uom_qty": 10})
         self.assertEqual(order.credit_state, "warned")
-        moves = self.env["stock.move"].search([("sale_line_id", "in", order.order_line.ids)])
+        moves = self.env["stock.move"].search(
+            [("sale_line_id", "in", order.order_line.ids)]
+        )
         self.assertEqual(sum(moves.mapped("product_uom_qty")), 10.0)
 
     def test_growth_within_ceilings_stays_ok(self):

@@ -23,7 +23,9 @@ class TestBlockPaths(BlockingCase):
         )
 
     def open_picking(self, order):
-        picking = order.picking_ids.filtered(lambda p: p.state not in ("done", "cancel"))
+        picking = order.picking_ids.filtered(
+            lambda p: p.state not in ("done", "cancel")
+        )
         picking.ensure_one()
         return picking.sudo(self.warehouse_user)
 
@@ -43,8 +45,10 @@ class TestBlockPaths(BlockingCase):
         order = self.cut_off_order()
         picking = self.open_picking(order)
         picking.action_assign()
-        wizard = self.env["stock.immediate.transfer"].sudo(self.warehouse_user).create(
-            {"pick_ids": [(6, 0, picking.ids)]}
+        wizard = (
+            self.env["stock.immediate.transfer"]
+            .sudo(self.warehouse_user)
+            .create({"pick_ids": [(6, 0, picking.ids)]})
         )
         with self.assertRaises(UserError):
             wizard.process()
@@ -55,8 +59,10 @@ class TestBlockPaths(BlockingCase):
         picking = self.open_picking(order)
         picking.action_assign()
         picking.move_lines.write({"quantity_done": 2})
-        wizard = self.env["stock.backorder.confirmation"].sudo(self.warehouse_user).create(
-            {"pick_ids": [(6, 0, picking.ids)]}
+        wizard = (
+            self.env["stock.backorder.confirmation"]
+            .sudo(self.warehouse_user)
+            .create({"pick_ids": [(6, 0, picking.ids)]})
         )
         with self.assertRaises(UserError):
             wizard.process()
@@ -113,7 +119,9 @@ class TestBlockPaths(BlockingCase):
         order = self.cut_off_order(product=self.product_ordered)
         with self.assertRaises(UserError) as caught:
             order.sudo(self.salesperson).action_invoice_create()
-        self.assertEqual(caught.exception.name, self.refusal(order, "it cannot be invoiced"))
+        self.assertEqual(
+            caught.exception.name, self.refusal(order, "it cannot be invoiced")
+        )
         self.assertFalse(order.invoice_ids)
 
     def test_invoicing_wizard_several_orders_refused(self):
@@ -151,7 +159,8 @@ class TestBlockPaths(BlockingCase):
         with self.assertRaises(UserError) as caught:
             invoice.sudo(self.accountant).action_invoice_open()
         self.assertEqual(
-            caught.exception.name, self.refusal(order, "its invoices cannot be validated")
+            caught.exception.name,
+            self.refusal(order, "its invoices cannot be validated"),
         )
         self.assertEqual(invoice.state, "draft")
 
@@ -186,14 +195,18 @@ class TestBlockPaths(BlockingCase):
         order = self.blocked_order(product=self.product)
         self.assertFalse(order.procurement_group_id)
         self.assertFalse(order.picking_ids)
-        moves = self.env["stock.move"].search([("sale_line_id", "in", order.order_line.ids)])
+        moves = self.env["stock.move"].search(
+            [("sale_line_id", "in", order.order_line.ids)]
+        )
         self.assertFalse(moves)
 
     def test_scheduler_procures_nothing(self):
         order = self.blocked_order(product=self.product)
         self.env["procurement.group"].run_scheduler()
         self.assertFalse(order.picking_ids)
-        moves = self.env["stock.move"].search([("sale_line_id", "in", order.order_line.ids)])
+        moves = self.env["stock.move"].search(
+            [("sale_line_id", "in", order.order_line.ids)]
+        )
         self.assertFalse(moves)
 
     def test_scheduler_delivers_nothing(self):
@@ -224,8 +237,10 @@ class TestBlockPaths(BlockingCase):
     def test_cut_off_server_action_bound_to_orders(self):
         action = self.env.ref("credit_exposure.sale_order_action_credit_block")
         self.assertEqual(action.binding_model_id.model, "sale.order")
-        bindings = self.env["ir.actions.actions"].sudo(self.controller).get_bindings(
-            "sale.order"
+        bindings = (
+            self.env["ir.actions.actions"]
+            .sudo(self.controller)
+            .get_bindings("sale.order")
         )
         self.assertIn(action.id, [binding["id"] for binding in bindings["action"]])
 

@@ -39,7 +39,9 @@ class BlockingCase(CreditExposureCase):
     def blocked_order(self, quantity=10, product=None):
         """Return an order confirmed as blocked from the blocking dialog."""
         self.enable_blocking()
-        order = self.create_order(quantity=quantity, product=product or self.product_ordered)
+        order = self.create_order(
+            quantity=quantity, product=product or self.product_ordered
+        )
         self.confirm(order, context=ACCEPT_BLOCK)
         self.assertTrue(order.credit_blocked)
         return order
@@ -58,7 +60,7 @@ class BlockingCase(CreditExposureCase):
         return self.customer._credit_format_amount(value, self.currency)
 
     def onchange_warning(self, values, field_name):
-        """Run the form's onchange for field_name as the salesperson, as the web client does."""
+        """Run the form onchange of field_name as the salesperson, like the client."""
         orders = self.env["sale.order"].sudo(self.salesperson)
         spec = orders._onchange_spec()
         names = [name for name in spec if "." not in name]
@@ -178,8 +180,10 @@ class TestBlocking(BlockingCase):
         self.enable_blocking()
         order = self.create_order(quantity=10)
         action = self.confirm(order)
-        wizard = self.env["credit.block.wizard"].sudo(self.salesperson).browse(
-            action["res_id"]
+        wizard = (
+            self.env["credit.block.wizard"]
+            .sudo(self.salesperson)
+            .browse(action["res_id"])
         )
         wizard.action_save_blocked()
         self.assertEqual(order.state, "sale")
@@ -257,16 +261,27 @@ class TestBlocking(BlockingCase):
 
     def test_order_created_confirmed_is_blocked(self):
         self.enable_blocking()
-        order = self.env["sale.order"].sudo(self.salesperson).create(
-            {
-                "partner_id": self.customer.id,
-                "state": "sale",
-                "order_line": [
-                    (0, 0, {"product_id": self.product_ordered.id,
-                            "product_uom_qty": 10, "price_unit": 100.0,
-                            "tax_id": [(6, 0, self.tax.ids)]})
-                ],
-            }
+        order = (
+            self.env["sale.order"]
+            .sudo(self.salesperson)
+            .create(
+                {
+                    "partner_id": self.customer.id,
+                    "state": "sale",
+                    "order_line": [
+                        (
+                            0,
+                            0,
+                            {
+                                "product_id": self.product_ordered.id,
+                                "product_uom_qty": 10,
+                                "price_unit": 100.0,
+                                "tax_id": [(6, 0, self.tax.ids)],
+                            },
+                        )
+                    ],
+                }
+            )
         )
         self.assertEqual(order.state, "sale")
         self.assertTrue(order.credit_blocked)

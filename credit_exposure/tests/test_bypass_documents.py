@@ -1,6 +1,6 @@
 import xmlrpc.client
 
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 
 from .test_blocking import BlockingCase
 
@@ -13,6 +13,11 @@ class TestBypassDocuments(BlockingCase):
 
     def draft_invoice(self, partner, order_line, invoice_type="out_invoice"):
         """Create as the salesperson a draft invoice linking a line to order_line."""
+        product = self.product
+        income_account = (
+            product.property_account_income_id
+            or product.categ_id.property_account_income_categ_id
+        )
         return (
             self.env["account.invoice"]
             .sudo(self.salesperson)
@@ -27,8 +32,7 @@ class TestBypassDocuments(BlockingCase):
                             0,
                             {
                                 "name": "Linked line",
-                                "account_id": self.product.property_account_income_id.id
-                                or self.product.categ_id.property_account_income_categ_id.id,
+                                "account_id": income_account.id,
                                 "quantity": 9.0,
                                 "price_unit": 0.01,
                                 "sale_line_ids": [(6, 0, order_line.ids)],
@@ -50,8 +54,10 @@ class TestBypassDocuments(BlockingCase):
     def assertBlockedInvoiceRefused(self, order, invoice, method, *args):
         with self.assertRaises(UserError) as caught:
             getattr(invoice, method)(*args)
-        self.assertIn("Credit control blocked the sales order %s" % order.name,
-                      caught.exception.name)
+        self.assertIn(
+            "Credit control blocked the sales order %s" % order.name,
+            caught.exception.name,
+        )
 
     # Invoice lines linked to orders
 
@@ -160,8 +166,12 @@ class TestBypassDocuments(BlockingCase):
         )
         self.env.cr.execute("SELECT COUNT(*) FROM credit_key_figure WHERE id IS NULL")
         self.assertEqual(self.env.cr.fetchone()[0], 0)
-        month = self.env["credit.key.figure"].sudo(self.controller).search(
-            [("company_id", "=", self.company.id), ("month", "=", "2031-03-01")]
+        month = (
+            self.env["credit.key.figure"]
+            .sudo(self.controller)
+            .search(
+                [("company_id", "=", self.company.id), ("month", "=", "2031-03-01")]
+            )
         )
         self.assertEqual(month.overrun_order_count, 1)
 
@@ -172,8 +182,10 @@ class TestBypassDocuments(BlockingCase):
         xmlrpc.client.dumps((rows,), methodresponse=True)
 
     def test_customer_exposure_ids_fit_xmlrpc(self):
-        rows = self.env["credit.customer.exposure"].sudo(self.controller).search_read(
-            [], ["partner_id"]
+        rows = (
+            self.env["credit.customer.exposure"]
+            .sudo(self.controller)
+            .search_read([], ["partner_id"])
         )
         self.assertIn(self.customer.id, [row["partner_id"][0] for row in rows])
         xmlrpc.client.dumps((rows,), methodresponse=True)
@@ -205,3 +217,29 @@ class TestBypassDocuments(BlockingCase):
             self.env["res.partner"].sudo(self.controller).create(
                 {"name": "Credit Text Ceiling", "credit_insurance_ceiling": "abc"}
             )
+
+    # Insured flag of invoices
+
+    def test_salesperson_cannot_uninsure_invoice(self):
+        order = self.create_order(quantity=5, product=self.product_ordered)
+        self.confirm(order)
+        invoice = self.invoice(order, post=False)
+        with self.assertRaises(AccessError):
+            invoice.sudo(self.salesperson).write({"credit_insured": False})
+        self.assertTrue(invoice.credit_insured)
+
+    def test_controller_uninsures_invoice(self):
+        order = self.create_order(quantity=5, product=self.product_ordered)
+        self.confirm(order)
+        invoice = self.invoice(order, post=False)
+        invoice.sudo(self.controller).write({"credit_insured": False})
+        self.assertFalse(invoice.credit_insured)
+
+    def test_salesperson_invoices_uninsured_order(self):
+        order = self.create_order(
+            quantity=5, product=self.product_ordered, insured=False
+        )
+        self.confirm(order)
+        invoice_ids = order.sudo(self.salesperson).action_invoice_create()
+        invoice = self.env["account.invoice"].browse(invoice_ids)
+        self.assertFalse(invoice.credit_insured)

@@ -1,11 +1,12 @@
 import threading
 import unittest
 
+from psycopg2 import OperationalError
+
 import odoo
 from odoo import SUPERUSER_ID, api
 from odoo.service import model as service_model
 from odoo.tests.common import get_db_name
-from psycopg2 import OperationalError
 
 ORDER_COUNT = 8
 CUSTOMER_NAME = "Credit Concurrency Customer"
@@ -55,14 +56,26 @@ class TestConcurrency(unittest.TestCase):
             self.order_ids = []
             for index in range(ORDER_COUNT):
                 user_id = self.user_ids[index % len(self.user_ids)]
-                order = env["sale.order"].sudo(user_id).create(
-                    {
-                        "partner_id": customer.id,
-                        "order_line": [
-                            (0, 0, {"product_id": product.id, "product_uom_qty": 1,
-                                    "price_unit": 600.0, "tax_id": [(5, 0, 0)]})
-                        ],
-                    }
+                order = (
+                    env["sale.order"]
+                    .sudo(user_id)
+                    .create(
+                        {
+                            "partner_id": customer.id,
+                            "order_line": [
+                                (
+                                    0,
+                                    0,
+                                    {
+                                        "product_id": product.id,
+                                        "product_uom_qty": 1,
+                                        "price_unit": 600.0,
+                                        "tax_id": [(5, 0, 0)],
+                                    },
+                                )
+                            ],
+                        }
+                    )
                 )
                 self.order_ids.append(order.id)
             # Leaving the block commits the cursor.
@@ -76,7 +89,9 @@ class TestConcurrency(unittest.TestCase):
                     "name": login.replace("_", " ").title(),
                     "login": login,
                     "email": "%s@example.com" % login,
-                    "groups_id": [(6, 0, env.ref("sales_team.group_sale_salesman").ids)],
+                    "groups_id": [
+                        (6, 0, env.ref("sales_team.group_sale_salesman").ids)
+                    ],
                 }
             )
         )
@@ -90,21 +105,29 @@ class TestConcurrency(unittest.TestCase):
         """Delete what setUp committed, and what an interrupted run left behind."""
         with api.Environment.manage(), self.registry.cursor() as cr:
             env = api.Environment(cr, SUPERUSER_ID, {"tracking_disable": True})
-            customers = env["res.partner"].with_context(active_test=False).search(
-                [("name", "=", CUSTOMER_NAME)]
+            customers = (
+                env["res.partner"]
+                .with_context(active_test=False)
+                .search([("name", "=", CUSTOMER_NAME)])
             )
             orders = env["sale.order"].search([("partner_id", "in", customers.ids)])
-            env["credit.block.wizard"].search([("order_ids", "in", orders.ids)]).unlink()
+            env["credit.block.wizard"].search(
+                [("order_ids", "in", orders.ids)]
+            ).unlink()
             orders.filtered(lambda order: order.state not in ("draft", "cancel")).write(
                 {"state": "cancel"}
             )
             orders.unlink()
-            products = env["product.product"].with_context(active_test=False).search(
-                [("name", "=", PRODUCT_NAME)]
+            products = (
+                env["product.product"]
+                .with_context(active_test=False)
+                .search([("name", "=", PRODUCT_NAME)])
             )
             products.mapped("product_tmpl_id").unlink()
-            users = env["res.users"].with_context(active_test=False).search(
-                [("login", "in", LOGINS)]
+            users = (
+                env["res.users"]
+                .with_context(active_test=False)
+                .search([("login", "in", LOGINS)])
             )
             user_partners = users.mapped("partner_id")
             users.unlink()
@@ -125,15 +148,20 @@ class TestConcurrency(unittest.TestCase):
                 try:
                     barrier.wait()
                     results[order_id] = service_model.execute(
-                        self.db_name, user_id, "sale.order", "action_confirm",
-                        [order_id], context=context,
+                        self.db_name,
+                        user_id,
+                        "sale.order",
+                        "action_confirm",
+                        [order_id],
+                        context=context,
                     )
                 except Exception as error:  # reported by assertOnlyRetryErrors
                     results[order_id] = error
 
         threads = [
             threading.Thread(
-                target=confirm, args=(order_id, self.user_ids[index % len(self.user_ids)])
+                target=confirm,
+                args=(order_id, self.user_ids[index % len(self.user_ids)]),
             )
             for index, order_id in enumerate(self.order_ids)
         ]
@@ -148,12 +176,10 @@ class TestConcurrency(unittest.TestCase):
         with api.Environment.manage(), self.registry.cursor() as cr:
             env = api.Environment(cr, SUPERUSER_ID, {})
             orders = env["sale.order"].browse(self.order_ids)
-            return {
-                order.id: (order.state, order.credit_state) for order in orders
-            }
+            return {order.id: (order.state, order.credit_state) for order in orders}
 
     def assertOnlyRetryErrors(self, results):
-        """Assert that no RPC call failed, except on serialisation errors Odoo retries."""
+        """Assert that no RPC call failed, except with errors that Odoo retries."""
         for order_id, result in results.items():
             if isinstance(result, Exception):
                 self.assertIsInstance(result, OperationalError, "order %s" % order_id)

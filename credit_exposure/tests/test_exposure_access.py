@@ -1,4 +1,5 @@
 """A salesperson who sees only their own orders reads the full exposure."""
+
 from .common import CreditExposureCase
 
 
@@ -16,8 +17,10 @@ class TestExposureAccess(CreditExposureCase):
         self.other_order.action_confirm()
 
     def test_salesperson_cannot_read_other_order(self):
-        orders = self.env["sale.order"].sudo(self.salesperson).search(
-            [("partner_id", "=", self.customer.id)]
+        orders = (
+            self.env["sale.order"]
+            .sudo(self.salesperson)
+            .search([("partner_id", "=", self.customer.id)])
         )
         self.assertNotIn(self.other_order, orders)
 
@@ -49,7 +52,9 @@ class TestExposureAccess(CreditExposureCase):
         order = self.create_order(quantity=5)
         order.action_confirm()
         action = self.customer.sudo(self.salesperson).action_view_credit_order_lines()
-        lines = self.env[action["res_model"]].sudo(self.salesperson).search(
-            action["domain"]
+        lines = (
+            self.env[action["res_model"]]
+            .sudo(self.salesperson)
+            .search(action["domain"])
         )
         self.assertEqual(lines, order.order_line)

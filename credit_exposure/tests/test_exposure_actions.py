@@ -1,4 +1,5 @@
 """Drill-down buttons and ceiling gauges of the customer form."""
+
 from lxml import etree
 
 from .test_exposure_cases import ExposureScenarioCase
@@ -69,8 +70,12 @@ class TestExposureActions(ExposureScenarioCase):
         self.assertEqual(self.customer.credit_management_usage, 0.0)
 
     def test_form_shows_buttons_and_gauges(self):
-        view = self.env["res.partner"].sudo(self.salesperson).fields_view_get(
-            view_id=self.env.ref("base.view_partner_form").id, view_type="form"
+        view = (
+            self.env["res.partner"]
+            .sudo(self.salesperson)
+            .fields_view_get(
+                view_id=self.env.ref("base.view_partner_form").id, view_type="form"
+            )
         )
         arch = etree.fromstring(view["arch"])
         for name in (

@@ -210,7 +210,10 @@ class ExposureScenarioCase(CreditExposureCase):
             }
         )
         cls.taxed_deposit_product = cls.deposit_product.copy(
-            {"name": "Credit test taxed down payment", "taxes_id": [(6, 0, cls.tax.ids)]}
+            {
+                "name": "Credit test taxed down payment",
+                "taxes_id": [(6, 0, cls.tax.ids)],
+            }
         )
 
     @classmethod
@@ -361,12 +364,27 @@ class ExposureScenarioCase(CreditExposureCase):
             {
                 "journal_id": self.misc_journal.id,
                 "line_ids": [
-                    (0, 0, {"name": "Credit test debit", "partner_id": partner.id,
+                    (
+                        0,
+                        0,
+                        {
+                            "name": "Credit test debit",
+                            "partner_id": partner.id,
                             "account_id": partner.property_account_receivable_id.id,
-                            "debit": amount, "credit": 0.0}),
-                    (0, 0, {"name": "Credit test credit",
+                            "debit": amount,
+                            "credit": 0.0,
+                        },
+                    ),
+                    (
+                        0,
+                        0,
+                        {
+                            "name": "Credit test credit",
                             "account_id": self.income_account.id,
-                            "debit": 0.0, "credit": amount}),
+                            "debit": 0.0,
+                            "credit": amount,
+                        },
+                    ),
                 ],
             }
         )

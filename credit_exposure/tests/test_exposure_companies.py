@@ -1,4 +1,5 @@
 """Each company sees only its own documents, converted at its own rates."""
+
 from .test_exposure_cases import ExposureScenarioCase
 
 
@@ -21,8 +22,14 @@ class TestExposureCompanies(ExposureScenarioCase):
                     "company_id": cls.company2.id,
                     "company_ids": [(6, 0, cls.company2.ids)],
                     "groups_id": [
-                        (6, 0, [cls.env.ref("sales_team.group_sale_manager").id,
-                                cls.env.ref("account.group_account_invoice").id])
+                        (
+                            6,
+                            0,
+                            [
+                                cls.env.ref("sales_team.group_sale_manager").id,
+                                cls.env.ref("account.group_account_invoice").id,
+                            ],
+                        )
                     ],
                 }
             )
@@ -35,7 +42,9 @@ class TestExposureCompanies(ExposureScenarioCase):
         admin = cls.env.user
         main_company = admin.company_id
         admin.write({"company_ids": [(4, company.id)], "company_id": company.id})
-        cls.env.ref("l10n_generic_coa.configurable_chart_template").try_loading_for_current_company()
+        cls.env.ref(
+            "l10n_generic_coa.configurable_chart_template"
+        ).try_loading_for_current_company()
         admin.company_id = main_company
 
     def create_second_company_order(self, price, pricelist=None):

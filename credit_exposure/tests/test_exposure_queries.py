@@ -1,4 +1,5 @@
 """The figures of many customers come from a fixed number of queries."""
+
 from .test_exposure_cases import ExposureScenarioCase
 
 

@@ -1,4 +1,5 @@
 """Which customer a document counts for, in which currency, against which ceiling."""
+
 from .test_exposure_cases import ExposureScenarioCase
 
 # 1 company currency = 2 EUR, then 4 EUR: a document of 1,100 EUR counts 550,
@@ -55,8 +56,9 @@ class TestExposureScope(ExposureScenarioCase):
     def test_archived_contact_counts_for_company(self):
         order = self.create_order(partner=self.contact, quantity=10)
         self.run_case(order, ARCHIVED_CONTACT_CASES)
-        self.assertFiguresAfter("archived contact", self.contact, 660.0, 600.0,
-                                660.0, 400.0)
+        self.assertFiguresAfter(
+            "archived contact", self.contact, 660.0, 600.0, 660.0, 400.0
+        )
 
     def test_invoice_address_decides_customer(self):
         order = self.create_order(partner=self.contact, quantity=10)

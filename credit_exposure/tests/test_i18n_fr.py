@@ -40,7 +40,7 @@ class TestI18nFr(BlockingCase):
         return orders.onchange(values, "partner_id", spec).get("warning")
 
     def french_blocked_error(self, order, text):
-        """Return the French UserError message for blocked order, text being its reason clause."""
+        """Return the French UserError message for a blocked order and reason text."""
         controllers = ", ".join(order._credit_controllers().mapped("name"))
         return (
             "Le contrôle crédit a bloqué la commande %s : %s. Un membre du groupe "
@@ -51,7 +51,9 @@ class TestI18nFr(BlockingCase):
     def test_field_labels_in_french(self):
         partners = self.env["res.partner"].with_context(**FRENCH)
         labels = partners.fields_get(["credit_management_ceiling", "credit_hold"])
-        self.assertEqual(labels["credit_management_ceiling"]["string"], "Plafond direction")
+        self.assertEqual(
+            labels["credit_management_ceiling"]["string"], "Plafond direction"
+        )
         self.assertEqual(labels["credit_hold"]["string"], "Blocage client")
 
     def test_onchange_warning_in_french(self):
@@ -98,7 +100,9 @@ class TestI18nFr(BlockingCase):
     def test_blocked_chatter_in_french(self):
         self.enable_blocking()
         order = self.create_order(quantity=10)
-        self.as_french(order, self.salesperson).with_context(**ACCEPT_BLOCK).action_confirm()
+        self.as_french(order, self.salesperson).with_context(
+            **ACCEPT_BLOCK
+        ).action_confirm()
         self.assertTrue(order.credit_blocked)
         self.assertIn("Bloquée par le contrôle crédit.", order.message_ids[0].body)
         self.assertIn("plafond direction", order.credit_message)
@@ -114,7 +118,9 @@ class TestI18nFr(BlockingCase):
 
     def test_delivery_rejected_in_french(self):
         order = self.cut_off_order()
-        picking = order.picking_ids.filtered(lambda p: p.state not in ("done", "cancel"))
+        picking = order.picking_ids.filtered(
+            lambda p: p.state not in ("done", "cancel")
+        )
         picking = self.as_french(picking, self.warehouse_user)
         picking.action_assign()
         picking.move_lines.write({"quantity_done": 5})
@@ -122,5 +128,7 @@ class TestI18nFr(BlockingCase):
             picking.button_validate()
         self.assertEqual(
             caught.exception.name,
-            self.french_blocked_error(order, "ses marchandises ne peuvent pas être livrées"),
+            self.french_blocked_error(
+                order, "ses marchandises ne peuvent pas être livrées"
+            ),
         )

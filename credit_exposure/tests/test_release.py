@@ -62,7 +62,9 @@ class TestRelease(BlockingCase):
         order = self.blocked_order(product=self.product)
         self.assertFalse(order.picking_ids)
         self.release(order)
-        self.assertEqual(sum(order.picking_ids.mapped("move_lines.product_uom_qty")), 10.0)
+        self.assertEqual(
+            sum(order.picking_ids.mapped("move_lines.product_uom_qty")), 10.0
+        )
 
     def test_released_order_can_be_invoiced(self):
         order = self.blocked_order()
@@ -154,8 +156,10 @@ class TestRelease(BlockingCase):
     def test_log_not_editable_by_controller(self):
         order = self.blocked_order()
         self.release(order)
-        log = self.env["credit.release.log"].sudo(self.controller).search(
-            [("order_id", "=", order.id)]
+        log = (
+            self.env["credit.release.log"]
+            .sudo(self.controller)
+            .search([("order_id", "=", order.id)])
         )
         with self.assertRaises(AccessError):
             log.write({"reason": "Something else"})
@@ -164,8 +168,10 @@ class TestRelease(BlockingCase):
     def test_log_not_deletable_by_controller(self):
         order = self.blocked_order()
         self.release(order)
-        log = self.env["credit.release.log"].sudo(self.controller).search(
-            [("order_id", "=", order.id)]
+        log = (
+            self.env["credit.release.log"]
+            .sudo(self.controller)
+            .search([("order_id", "=", order.id)])
         )
         with self.assertRaises(AccessError):
             log.unlink()
@@ -175,16 +181,23 @@ class TestRelease(BlockingCase):
         order = self.blocked_order()
         with self.assertRaises(AccessError):
             self.env["credit.release.log"].sudo(self.controller).create(
-                {"order_id": order.id, "partner_id": self.customer.id,
-                 "user_id": self.controller.id, "date": "2020-01-01 00:00:00",
-                 "reason": "Forged", "company_id": self.company.id}
+                {
+                    "order_id": order.id,
+                    "partner_id": self.customer.id,
+                    "user_id": self.controller.id,
+                    "date": "2020-01-01 00:00:00",
+                    "reason": "Forged",
+                    "company_id": self.company.id,
+                }
             )
 
     def test_log_editable_by_superuser(self):
         order = self.blocked_order()
         self.release(order)
-        log = self.env["credit.release.log"].sudo(SUPERUSER_ID).search(
-            [("order_id", "=", order.id)]
+        log = (
+            self.env["credit.release.log"]
+            .sudo(SUPERUSER_ID)
+            .search([("order_id", "=", order.id)])
         )
         log.write({"reason": "Corrected reason"})
         self.assertEqual(log.reason, "Corrected reason")

@@ -35,7 +35,11 @@ class TestSecurity(BlockingCase):
                     "company_id": cls.other_company.id,
                     "company_ids": [(6, 0, cls.other_company.ids)],
                     "groups_id": [
-                        (6, 0, cls.env.ref("credit_exposure.group_credit_controller").ids)
+                        (
+                            6,
+                            0,
+                            cls.env.ref("credit_exposure.group_credit_controller").ids,
+                        )
                     ],
                 }
             )
@@ -71,7 +75,9 @@ class TestSecurity(BlockingCase):
             with self.subTest(field=name):
                 with self.assertRaises(AccessError):
                     self.customer.sudo(self.salesperson).write({name: value})
-        self.assertAlmostEqual(self.customer.credit_management_ceiling, 1000.0, places=2)
+        self.assertAlmostEqual(
+            self.customer.credit_management_ceiling, 1000.0, places=2
+        )
 
     def test_salesperson_cannot_create_customer_with_ceiling(self):
         with self.assertRaises(AccessError):
@@ -114,7 +120,12 @@ class TestSecurity(BlockingCase):
 
     def test_salesperson_release_refused(self):
         order = self.blocked_order()
-        contexts = [{}, ACCEPT_BLOCK, {"active_test": False}, {"uid": self.controller.id}]
+        contexts = [
+            {},
+            ACCEPT_BLOCK,
+            {"active_test": False},
+            {"uid": self.controller.id},
+        ]
         for context in contexts:
             with self.subTest(context=context):
                 with self.assertRaises(AccessError):

@@ -158,9 +158,7 @@ class TestWorkspaceAnalysis(CreditExposureCase):
         self.assertAlmostEqual(
             by_industry[industry.id]["financial_exposure"], 660.0, places=2
         )
-        self.assertAlmostEqual(
-            by_industry[False]["total_exposure"], 1780.0, places=2
-        )
+        self.assertAlmostEqual(by_industry[False]["total_exposure"], 1780.0, places=2)
 
     def test_analysis_converts_foreign_currency(self):
         income_account = self.product.categ_id.property_account_income_categ_id
@@ -204,8 +202,10 @@ class TestWorkspaceAnalysis(CreditExposureCase):
     def test_customer_view_equals_figures(self):
         self._build_scenario()
         self.set_ceilings(self.customer, management=1000.0, insurance=2000.0)
-        rows = self.env["credit.customer.exposure"].sudo(self.controller).search(
-            [("partner_id", "in", self._customers().ids)]
+        rows = (
+            self.env["credit.customer.exposure"]
+            .sudo(self.controller)
+            .search([("partner_id", "in", self._customers().ids)])
         )
         expected = self.env["credit.exposure"].compute_figures(
             self._customers(), self.company
@@ -264,8 +264,12 @@ class TestWorkspaceAnalysis(CreditExposureCase):
         self.set_ceilings(self.second_customer, management=500.0)
         self.set_ceilings(self.third_customer, management=700.0)
         action = self.env.ref("credit_exposure.credit_customer_exposure_action_at_risk")
-        rows = self.env["credit.customer.exposure"].sudo(self.controller).search(
-            safe_eval(action.domain) + [("partner_id", "in", self._customers().ids)]
+        rows = (
+            self.env["credit.customer.exposure"]
+            .sudo(self.controller)
+            .search(
+                safe_eval(action.domain) + [("partner_id", "in", self._customers().ids)]
+            )
         )
         self.assertEqual(
             rows.mapped("partner_id").ids,
@@ -279,8 +283,12 @@ class TestWorkspaceAnalysis(CreditExposureCase):
         action = self.env.ref(
             "credit_exposure.credit_customer_exposure_action_no_ceiling"
         )
-        rows = self.env["credit.customer.exposure"].sudo(self.controller).search(
-            safe_eval(action.domain) + [("partner_id", "in", self._customers().ids)]
+        rows = (
+            self.env["credit.customer.exposure"]
+            .sudo(self.controller)
+            .search(
+                safe_eval(action.domain) + [("partner_id", "in", self._customers().ids)]
+            )
         )
         self.assertEqual(
             rows.mapped("partner_id"), self.second_customer | self.third_customer

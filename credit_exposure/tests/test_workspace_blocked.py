@@ -18,8 +18,10 @@ class TestWorkspaceBlocked(CreditExposureCase):
         return order
 
     def _row(self, order):
-        return self.env["credit.blocked.order"].sudo(self.controller).search(
-            [("order_id", "=", order.id)]
+        return (
+            self.env["credit.blocked.order"]
+            .sudo(self.controller)
+            .search([("order_id", "=", order.id)])
         )
 
     def test_block_records_date(self):

@@ -67,8 +67,10 @@ class TestWorkspacePaymentDelay(CreditExposureCase):
         return payment
 
     def _delay_row(self, partner):
-        return self.env["credit.payment.delay"].sudo(self.controller).search(
-            [("partner_id", "=", partner.id)]
+        return (
+            self.env["credit.payment.delay"]
+            .sudo(self.controller)
+            .search([("partner_id", "=", partner.id)])
         )
 
     def test_delay_weighted_by_amount(self):
@@ -84,8 +86,10 @@ class TestWorkspacePaymentDelay(CreditExposureCase):
     def test_delay_ids_fit_xmlrpc(self):
         invoice = self._invoice(self.customer, 1000.0)
         self._pay(invoice, 400.0, 10)
-        rows = self.env["credit.payment.delay"].sudo(self.controller).search_read(
-            [], ["partner_id", "is_overall"]
+        rows = (
+            self.env["credit.payment.delay"]
+            .sudo(self.controller)
+            .search_read([], ["partner_id", "is_overall"])
         )
         self.assertIn(True, [row["is_overall"] for row in rows])
         xmlrpc.client.dumps((rows,), methodresponse=True)
@@ -125,8 +129,12 @@ class TestWorkspacePaymentDelay(CreditExposureCase):
         invoice = self._invoice(self.customer, 1000.0)
         self._pay(invoice, 400.0, 10)
         self._pay(invoice, 600.0, 30)
-        month = self.env["credit.key.figure"].sudo(self.controller).search(
-            [("company_id", "=", self.company.id), ("month", "=", "2020-01-01")]
+        month = (
+            self.env["credit.key.figure"]
+            .sudo(self.controller)
+            .search(
+                [("company_id", "=", self.company.id), ("month", "=", "2020-01-01")]
+            )
         )
         self.assertEqual(len(month), 1)
         self.assertAlmostEqual(month.paid_amount, 1000.0, places=2)

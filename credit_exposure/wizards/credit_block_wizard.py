@@ -19,7 +19,7 @@ class CreditBlockWizard(models.TransientModel):
         blocked lists the (order, Decision) pairs that would block.
         """
         messages = [
-            u"%s: %s"
+            "%s: %s"
             % (
                 order.name,
                 order.credit_partner_id._credit_decision_message(

@@ -14,7 +14,9 @@ class SaleAdvancePaymentInv(models.TransientModel):
     @api.multi
     def _create_invoice(self, order, so_line, amount):
         """Pass the order's insured flag on to its down payment invoice."""
-        invoice = super(SaleAdvancePaymentInv, self)._create_invoice(order, so_line, amount)
+        invoice = super(SaleAdvancePaymentInv, self)._create_invoice(
+            order, so_line, amount
+        )
         if invoice.credit_insured != order.credit_insured:
-            invoice.credit_insured = order.credit_insured
+            invoice.sudo().credit_insured = order.credit_insured
         return invoice
