@@ -28,7 +28,7 @@ class CreditExposure(models.AbstractModel):
     def _credit_components(self):
         """Return the components as (figure, method name) pairs.
 
-        figure is "delivery" or "financial"; each method takes a tuple of
+        figure is "delivery" or "financial". Each method takes a tuple of
         commercial partner ids and a company, and returns rows of (partner id,
         currency id, insured, amount in that currency).
         """

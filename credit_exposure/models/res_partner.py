@@ -114,7 +114,7 @@ class ResPartner(models.Model):
         """Compute the figures of all partners at once, in the user's company.
 
         The figures are computed when read, with no stored state, so each new
-        request sees every change of an order, delivery, invoice or payment.
+        request reads every change of an order, delivery, invoice or payment.
         The credit.exposure queries bypass record rules: every user reads the
         same figures.
 
@@ -257,8 +257,8 @@ class ResPartner(models.Model):
     def _credit_drill_down(self, model, domain_method, name, tree_view, form_view=None):
         """Return the window action listing the documents behind one figure.
 
-        The documents are read with the user's own rights: a salesperson who
-        may only see their own orders sees only those.
+        The documents are read with the user's own rights, so a salesperson
+        limited to their own orders gets only those.
         """
         self.ensure_one()
         company = self.env.user.company_id
@@ -387,8 +387,8 @@ class ResPartner(models.Model):
     def _credit_decision_message(self, decision, currency, with_order=True):
         """Return the translated explanation of a warned or blocked decision.
 
-        with_order says whether the decision's exposures include a new order,
-        or are the customer's current exposures.
+        with_order is true when the decision's exposures include a new order,
+        and false when they are the customer's current exposures.
         """
         self.ensure_one()
         partner = self.commercial_partner_id
