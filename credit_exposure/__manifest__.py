@@ -36,6 +36,7 @@
         "views/credit_payment_delay_views.xml",
     ],
     "demo": [],
+    "uninstall_hook": "uninstall_hook",
     "installable": True,
     "application": False,
 }

@@ -161,6 +161,12 @@ result["tables"] = sorted(row[0] for row in cr.fetchall())
 cr.execute("""SELECT viewname FROM pg_views
               WHERE schemaname = 'public' AND viewname LIKE 'credit%%'""")
 result["views"] = sorted(row[0] for row in cr.fetchall())
+cr.execute("""SELECT tgname FROM pg_trigger
+              WHERE NOT tgisinternal AND tgname LIKE 'credit%%'""")
+result["triggers"] = sorted(row[0] for row in cr.fetchall())
+cr.execute("""SELECT proname FROM pg_proc
+              WHERE proname LIKE 'credit%%'""")
+result["functions"] = sorted(row[0] for row in cr.fetchall())
 cr.execute("""SELECT table_name || '.' || column_name
               FROM information_schema.columns
               WHERE table_schema = 'public' AND table_name IN %s
@@ -353,6 +359,8 @@ def test_uninstall_new_order_confirms_delivers_invoices(uninstall_result):
     [
         "tables",
         "views",
+        "triggers",
+        "functions",
         "columns",
         "ir_model_data",
         "ir_model",

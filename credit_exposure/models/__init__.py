@@ -11,3 +11,4 @@ from . import account_invoice
 from . import account_invoice_line
 from . import credit_release_log
 from . import credit_exposure_history
+from . import credit_exposure_movement

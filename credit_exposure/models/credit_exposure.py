@@ -2,6 +2,8 @@ import collections
 
 from odoo import api, fields, models
 
+from . import exposure_sql
+
 # Exposure figures of one commercial partner, in company currency, taxes
 # included.
 Figures = collections.namedtuple(
@@ -10,15 +12,20 @@ Figures = collections.namedtuple(
 )
 ZERO_FIGURES = Figures(0.0, 0.0, 0.0, 0.0)
 
+# A check merges a customer's movements once they outnumber their keys by this.
+MERGE_THRESHOLD = 50
+
 
 class CreditExposure(models.AbstractModel):
     """Set-based computation of customers' exposure figures.
 
-    Each component returns, in one SQL query for any number of customers, the
-    amounts per (commercial partner, currency, insured flag). The components
-    are listed by _credit_components(), which an extending addon overrides to
-    add its own. The queries read the documents without record rules, so that
-    every user gets the same figures, without access to the documents.
+    compute_figures() adds up the customers' exposure movements, which
+    database triggers keep in step with the documents (see
+    credit.exposure.movement). The components, listed by _credit_components(),
+    sum the documents themselves, in one SQL query for any number of
+    customers, per (commercial partner, currency, insured flag): they check
+    the movements and rebuild them. The queries read without record rules, so
+    that every user gets the same figures, without access to the documents.
     """
 
     _name = "credit.exposure"
@@ -30,7 +37,9 @@ class CreditExposure(models.AbstractModel):
 
         figure is "delivery" or "financial". Each method takes a tuple of
         commercial partner ids and a company, and returns rows of (partner id,
-        currency id, insured, amount in that currency).
+        currency id, insured, amount in that currency). The movements that
+        compute_figures() adds up follow the same documents, through the
+        triggers of credit.exposure.movement.
         """
         return [
             ("delivery", "_credit_rows_open_order_lines"),
@@ -39,28 +48,71 @@ class CreditExposure(models.AbstractModel):
         ]
 
     @api.model
-    def compute_figures(self, partners, company=None):
+    def compute_figures(self, partners, company=None, merge=False):
         """Return {commercial partner id: Figures} for partners' commercial partners.
 
-        Amounts in another currency are converted to the company currency at
-        today's rate.
+        The figures are the sums of the customers' exposure movements, so that
+        their cost does not grow with the customers' history. Amounts in
+        another currency are converted to the company currency at today's
+        rate. merge=True also merges the movements read, for a caller that
+        holds the customers' lock.
         """
         company = company or self.env.user.company_id
         commercial_ids = self._credit_commercial_ids(partners)
         if not commercial_ids:
             return {}
-        totals = {pid: dict.fromkeys(Figures._fields, 0.0) for pid in commercial_ids}
-        # Raw SQL reads the tables: write the stored computed fields still
-        # pending in this transaction first.
+        # The triggers see only what is written: write the stored computed
+        # fields still pending in this transaction first.
         self.recompute()
+        self.env.cr.execute(
+            """
+            SELECT partner_id, currency_id, insured, figure, SUM(amount), COUNT(*)
+              FROM credit_exposure_movement
+             WHERE partner_id IN %s AND company_id = %s
+             GROUP BY 1, 2, 3, 4
+            """,
+            (commercial_ids, company.id),
+        )
+        rows = self.env.cr.fetchall()
+        if merge and sum(row[5] for row in rows) > MERGE_THRESHOLD + len(rows):
+            self.env["credit.exposure.movement"]._credit_merge(commercial_ids)
+        return self._credit_totals(
+            commercial_ids,
+            company,
+            [
+                (figure, (partner_id, currency_id, insured, amount))
+                for partner_id, currency_id, insured, figure, amount, _count in rows
+            ],
+        )
+
+    @api.model
+    def _credit_figures_from_documents(self, partners, company=None):
+        """Return the same as compute_figures(), summing the documents themselves.
+
+        Its cost grows with the customers' history: it serves to check the
+        movements and to compare with them.
+        """
+        company = company or self.env.user.company_id
+        commercial_ids = self._credit_commercial_ids(partners)
+        if not commercial_ids:
+            return {}
+        self.recompute()
+        rows = [
+            (figure, row)
+            for figure, method_name in self._credit_components()
+            for row in getattr(self, method_name)(commercial_ids, company)
+        ]
+        return self._credit_totals(commercial_ids, company, rows)
+
+    def _credit_totals(self, commercial_ids, company, rows):
+        """Add up rows of (figure, (partner id, currency id, insured, amount))."""
+        totals = {pid: dict.fromkeys(Figures._fields, 0.0) for pid in commercial_ids}
         convert = self._credit_converter(company)
-        for figure, method_name in self._credit_components():
-            rows = getattr(self, method_name)(commercial_ids, company)
-            for partner_id, currency_id, insured, amount in rows:
-                amount = convert(currency_id, amount)
-                totals[partner_id][figure] += amount
-                if insured:
-                    totals[partner_id]["insured_" + figure] += amount
+        for figure, (partner_id, currency_id, insured, amount) in rows:
+            amount = convert(currency_id, float(amount or 0.0))
+            totals[partner_id][figure] += amount
+            if insured:
+                totals[partner_id]["insured_" + figure] += amount
         currency = company.currency_id
         return {
             pid: Figures(*(currency.round(values[name]) for name in Figures._fields))
@@ -98,28 +150,30 @@ class CreditExposure(models.AbstractModel):
 
         return convert
 
+    def _credit_component_rows(self, template, where, partner_ids, company):
+        """Return (partner id, currency id, insured, amount) rows of a template."""
+        self.env.cr.execute(
+            template.format(sign=1, where=where), (partner_ids, company.id)
+        )
+        return [
+            (partner_id, currency_id, insured, amount)
+            for partner_id, _company, currency_id, insured, _figure, amount in (
+                self.env.cr.fetchall()
+            )
+        ]
+
     def _credit_rows_open_order_lines(self, partner_ids, company):
         """Return what confirmed orders still have to deliver or invoice.
 
         The order currency is read from the pricelist: the currency stored on
         order lines is not updated when the pricelist of the order changes.
         """
-        self.env.cr.execute(
-            """
-            SELECT so.credit_partner_id, pricelist.currency_id, so.credit_insured,
-                   SUM(sol.credit_open_amount)
-              FROM sale_order_line sol
-              JOIN sale_order so ON so.id = sol.order_id
-              JOIN product_pricelist pricelist ON pricelist.id = so.pricelist_id
-             WHERE so.credit_partner_id IN %s
-               AND so.company_id = %s
-               AND so.state IN ('sale', 'done')
-               AND sol.credit_open_amount != 0
-             GROUP BY so.credit_partner_id, pricelist.currency_id, so.credit_insured
-            """,
-            (partner_ids, company.id),
+        return self._credit_component_rows(
+            exposure_sql.ORDER_LINES,
+            "so.credit_partner_id IN %s AND so.company_id = %s",
+            partner_ids,
+            company,
         )
-        return self.env.cr.fetchall()
 
     def _credit_rows_open_receivables(self, partner_ids, company):
         """Return the open balance of posted receivable lines.
@@ -129,54 +183,21 @@ class CreditExposure(models.AbstractModel):
         in company currency. Unreconciled payments and manual entries count
         too. Only lines of insured invoices count as insured.
         """
-        self.env.cr.execute(
-            """
-            SELECT partner.commercial_partner_id,
-                   CASE WHEN aml.currency_id IS NOT NULL AND aml.currency_id != %s
-                        THEN aml.currency_id ELSE %s END,
-                   COALESCE(inv.credit_insured, FALSE),
-                   SUM(CASE WHEN aml.currency_id IS NOT NULL AND aml.currency_id != %s
-                            THEN aml.amount_residual_currency
-                            ELSE aml.amount_residual END)
-              FROM account_move_line aml
-              JOIN account_account account ON account.id = aml.account_id
-              JOIN account_move move ON move.id = aml.move_id
-              JOIN res_partner partner ON partner.id = aml.partner_id
-              LEFT JOIN account_invoice inv ON inv.id = aml.invoice_id
-             WHERE partner.commercial_partner_id IN %s
-               AND aml.company_id = %s
-               AND account.internal_type = 'receivable'
-               AND move.state = 'posted'
-               AND aml.reconciled IS NOT TRUE
-             GROUP BY 1, 2, 3
-            """,
-            (
-                company.currency_id.id,
-                company.currency_id.id,
-                company.currency_id.id,
-                partner_ids,
-                company.id,
-            ),
+        return self._credit_component_rows(
+            exposure_sql.RECEIVABLES,
+            "partner.commercial_partner_id IN %s AND aml.company_id = %s",
+            partner_ids,
+            company,
         )
-        return self.env.cr.fetchall()
 
     def _credit_rows_draft_invoices(self, partner_ids, company):
         """Return draft customer invoices, less draft refunds."""
-        self.env.cr.execute(
-            """
-            SELECT inv.commercial_partner_id, inv.currency_id, inv.credit_insured,
-                   SUM(CASE WHEN inv.type = 'out_refund'
-                            THEN -inv.amount_total ELSE inv.amount_total END)
-              FROM account_invoice inv
-             WHERE inv.commercial_partner_id IN %s
-               AND inv.company_id = %s
-               AND inv.state = 'draft'
-               AND inv.type IN ('out_invoice', 'out_refund')
-             GROUP BY 1, 2, 3
-            """,
-            (partner_ids, company.id),
+        return self._credit_component_rows(
+            exposure_sql.DRAFT_INVOICES,
+            "inv.commercial_partner_id IN %s AND inv.company_id = %s",
+            partner_ids,
+            company,
         )
-        return self.env.cr.fetchall()
 
     # Domains of the documents behind each figure, for the drill-down buttons
     # of the customer form. They select what the components above sum.

@@ -25,9 +25,24 @@ PROTECTED_FIELDS = (
 # the dialog: the orders are still checked, and confirmed as blocked if need be.
 ACCEPT_BLOCK_KEY = "credit_exposure_accept_block"
 
+# Context key with which action_confirm() asks write() to stop at a block
+# rather than record it, so that the blocking dialog can be shown. It cannot
+# skip a check: the orders are either refused or checked and recorded.
+BLOCK_DIALOG_KEY = "credit_exposure_block_dialog"
+
 # States an order leaves when it is confirmed, and the confirmed states.
 QUOTATION_STATES = ("draft", "sent", "cancel")
 CONFIRMED_STATES = ("sale", "done")
+
+
+class CreditBlockDialog(UserError):
+    """Raised by write() when action_confirm() is to show the blocking dialog."""
+
+    def __init__(self, blocked):
+        super(CreditBlockDialog, self).__init__(
+            _("An order is over a credit ceiling: confirm it from its form.")
+        )
+        self.blocked = blocked
 
 
 class SaleOrder(models.Model):
@@ -180,7 +195,16 @@ class SaleOrder(models.Model):
         elif state == "cancel":
             cancelled = self.filtered("credit_blocked")
         if confirmed:
-            confirmed._credit_record_decisions(confirmed._credit_decisions())
+            decisions = confirmed._credit_decisions()
+            if self.env.context.get(BLOCK_DIALOG_KEY):
+                blocked = [
+                    (order, decision)
+                    for order, decision in decisions
+                    if decision and decision.action == rules.BLOCK
+                ]
+                if blocked:
+                    raise CreditBlockDialog(blocked)
+            confirmed._credit_record_decisions(decisions)
         result = super(SaleOrder, self).write(vals)
         if confirmed:
             confirmed._credit_set_confirmation_date()
@@ -214,16 +238,21 @@ class SaleOrder(models.Model):
         """
         if not self.env.context.get("recompute", True):
             return self.with_context(recompute=True).action_confirm()
-        quotations = self.filtered(lambda order: order.state in ("draft", "sent"))
-        if quotations and not self.env.context.get(ACCEPT_BLOCK_KEY):
+        if self.env.context.get(ACCEPT_BLOCK_KEY):
+            return super(SaleOrder, self).action_confirm()
+        # The check runs once, in write(), which stops at a block under this
+        # key; the savepoint then undoes what the confirmation had done.
+        try:
+            with self.env.cr.savepoint():
+                return super(
+                    SaleOrder, self.with_context(**{BLOCK_DIALOG_KEY: True})
+                ).action_confirm()
+        except CreditBlockDialog as dialog:
+            self.invalidate_cache()
             blocked = [
-                (order, decision)
-                for order, decision in quotations._credit_decisions()
-                if decision and decision.action == rules.BLOCK
+                (self.browse(order.id), decision) for order, decision in dialog.blocked
             ]
-            if blocked:
-                return self.env["credit.block.wizard"]._credit_open(self, blocked)
-        return super(SaleOrder, self).action_confirm()
+            return self.env["credit.block.wizard"]._credit_open(self, blocked)
 
     @api.multi
     def _action_confirm(self):
@@ -497,7 +526,7 @@ class SaleOrder(models.Model):
             if partners:
                 partners._credit_lock()
                 all_figures = self.env["credit.exposure"].compute_figures(
-                    partners, company
+                    partners, company, merge=True
                 )
             for order in orders.sorted("id"):
                 partner = order.credit_partner_id

@@ -181,6 +181,13 @@ class CreditExposureCase(SavepointCase):
         }
         for name, amount in expected.items():
             self.assertAlmostEqual(partner[name], amount, places=2, msg=name)
+        self.assertMovementsInStep()
+
+    def assertMovementsInStep(self, step=""):
+        """Assert that every customer's movements add up to its documents."""
+        self.env["credit.exposure"].recompute()
+        differences = self.env["credit.exposure.movement"]._credit_differences()
+        self.assertEqual(differences, [], msg="movements out of step %s" % step)
 
     # Helpers of the exposure case tables: each runs one of Odoo's own flows.
 
@@ -214,6 +221,7 @@ class CreditExposureCase(SavepointCase):
             self.assertAlmostEqual(
                 partner[name], amount, places=2, msg="%s: %s" % (step, name)
             )
+        self.assertMovementsInStep(step)
 
     def remove_taxes(self, order):
         """Remove the taxes of a quotation's lines."""

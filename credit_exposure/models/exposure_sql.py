@@ -1,0 +1,154 @@
+"""SQL of the exposure figures, shared by credit.exposure and its movements."""
+
+# Every document that counts in an exposure figure gives one contribution,
+# keyed by (commercial partner, company, currency, insured, figure). Database
+# triggers record each change of a contribution as a movement, so that a
+# customer's figures are the sum of a few movement rows, however long its
+# history. The triggers subtract what the rows touched by a change contribute
+# before it (BEFORE triggers still see the old rows) and add what they
+# contribute after it. Each template below selects the contributions of the
+# rows matching {where}, with {sign} -1 to subtract and 1 to add.
+
+MOVEMENT_COLUMNS = "partner_id, company_id, currency_id, insured, figure, amount"
+
+# Confirmed order lines: what is still to deliver or invoice, in the currency of
+# the order's pricelist.
+ORDER_LINES = """
+    SELECT so.credit_partner_id, so.company_id, pricelist.currency_id,
+           so.credit_insured, 'delivery', {sign} * SUM(sol.credit_open_amount)
+      FROM sale_order_line sol
+      JOIN sale_order so ON so.id = sol.order_id
+      JOIN product_pricelist pricelist ON pricelist.id = so.pricelist_id
+     WHERE {where}
+       AND so.state IN ('sale', 'done')
+       AND so.credit_partner_id IS NOT NULL
+       AND sol.credit_open_amount != 0
+     GROUP BY 1, 2, 3, 4
+    HAVING SUM(sol.credit_open_amount) != 0
+"""
+
+# Open posted receivable lines: the residual in the line's foreign currency, or
+# in company currency. Lines of insured invoices count as insured.
+RECEIVABLE_AMOUNT = """CASE
+           WHEN aml.currency_id IS NOT NULL AND aml.currency_id != company.currency_id
+           THEN aml.amount_residual_currency ELSE aml.amount_residual END"""
+RECEIVABLES = """
+    SELECT partner.commercial_partner_id, aml.company_id,
+           CASE WHEN aml.currency_id IS NOT NULL
+                     AND aml.currency_id != company.currency_id
+                THEN aml.currency_id ELSE company.currency_id END,
+           COALESCE(inv.credit_insured, FALSE), 'financial',
+           {sign} * SUM(%(amount)s)
+      FROM account_move_line aml
+      JOIN account_account account ON account.id = aml.account_id
+      JOIN account_move move ON move.id = aml.move_id
+      JOIN res_partner partner ON partner.id = aml.partner_id
+      JOIN res_company company ON company.id = aml.company_id
+      LEFT JOIN account_invoice inv ON inv.id = aml.invoice_id
+     WHERE {where}
+       AND account.internal_type = 'receivable'
+       AND move.state = 'posted'
+       AND aml.reconciled IS NOT TRUE
+     GROUP BY 1, 2, 3, 4
+    HAVING SUM(%(amount)s) != 0
+""" % {"amount": RECEIVABLE_AMOUNT}
+
+# Draft customer invoices, less draft refunds.
+DRAFT_AMOUNT = (
+    "CASE WHEN inv.type = 'out_refund' THEN -inv.amount_total ELSE inv.amount_total END"
+)
+DRAFT_INVOICES = """
+    SELECT inv.commercial_partner_id, inv.company_id, inv.currency_id,
+           inv.credit_insured, 'financial', {sign} * SUM(%(amount)s)
+      FROM account_invoice inv
+     WHERE {where}
+       AND inv.state = 'draft'
+       AND inv.type IN ('out_invoice', 'out_refund')
+       AND inv.commercial_partner_id IS NOT NULL
+     GROUP BY 1, 2, 3, 4
+    HAVING SUM(%(amount)s) != 0
+""" % {"amount": DRAFT_AMOUNT}
+
+# The triggers, as (name, table, templates with the filter of the rows that a
+# change of a row of table touches, columns whose change moves contributions).
+# None for the columns: any insertion, deletion or update.
+TRIGGERS = [
+    (
+        "sol",
+        "sale_order_line",
+        [(ORDER_LINES, "sol.id = {row}.id")],
+        ("order_id", "credit_open_amount"),
+    ),
+    (
+        "so",
+        "sale_order",
+        [(ORDER_LINES, "so.id = {row}.id")],
+        ("state", "credit_partner_id", "company_id", "pricelist_id", "credit_insured"),
+    ),
+    (
+        "pricelist",
+        "product_pricelist",
+        [(ORDER_LINES, "so.pricelist_id = {row}.id")],
+        ("currency_id",),
+    ),
+    (
+        "aml",
+        "account_move_line",
+        [(RECEIVABLES, "aml.id = {row}.id")],
+        (
+            "amount_residual",
+            "amount_residual_currency",
+            "reconciled",
+            "currency_id",
+            "partner_id",
+            "account_id",
+            "move_id",
+            "invoice_id",
+            "company_id",
+        ),
+    ),
+    (
+        "move",
+        "account_move",
+        [(RECEIVABLES, "aml.move_id = {row}.id")],
+        ("state",),
+    ),
+    (
+        "account",
+        "account_account",
+        [(RECEIVABLES, "aml.account_id = {row}.id")],
+        ("internal_type",),
+    ),
+    (
+        "partner",
+        "res_partner",
+        [(RECEIVABLES, "aml.partner_id = {row}.id")],
+        ("commercial_partner_id",),
+    ),
+    (
+        "company",
+        "res_company",
+        [(RECEIVABLES, "aml.company_id = {row}.id")],
+        ("currency_id",),
+    ),
+    (
+        "invoice",
+        "account_invoice",
+        [
+            (DRAFT_INVOICES, "inv.id = {row}.id"),
+            (RECEIVABLES, "aml.invoice_id = {row}.id"),
+        ],
+        (
+            "state",
+            "type",
+            "amount_total",
+            "commercial_partner_id",
+            "company_id",
+            "currency_id",
+            "credit_insured",
+        ),
+    ),
+]
+
+# The tables whose rows are the documents themselves, rather than parents.
+OWN_ROWS = ("sol", "aml", "invoice")
