@@ -35,7 +35,4 @@
         "views/credit_key_figure_views.xml",
         "views/credit_payment_delay_views.xml",
     ],
-    "demo": [],
-    "installable": True,
-    "application": False,
 }
