@@ -7,8 +7,9 @@ import shutil
 import subprocess
 import sys
 
-import odoo
 import psycopg2
+
+import odoo
 
 _logger = logging.getLogger("credit_exposure.bench")
 
@@ -40,7 +41,9 @@ class Databases(object):
 
     def _check_own(self, name):
         if not name.startswith(self.prefix + "_"):
-            raise ValueError("%s is not a benchmark database (prefix %s)" % (name, self.prefix))
+            raise ValueError(
+                "%s is not a benchmark database (prefix %s)" % (name, self.prefix)
+            )
 
     def _admin_connection(self):
         connection = psycopg2.connect(dbname="postgres", **self.dsn)
@@ -125,7 +128,9 @@ class Databases(object):
             os.remove(log_path)
         result = subprocess.run(command, stdin=subprocess.DEVNULL)
         with open(log_path) as handle:
-            errors = [line for line in handle if " ERROR " in line or " CRITICAL " in line]
+            errors = [
+                line for line in handle if " ERROR " in line or " CRITICAL " in line
+            ]
         if result.returncode or errors:
             raise RuntimeError(
                 "installing %s in %s failed (exit code %s); see %s"

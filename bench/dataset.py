@@ -118,10 +118,14 @@ class BaseBuilder(object):
                     "customer": False,
                     "email": SALES_EMAIL,
                     "groups_id": [
-                        (6, 0, [
-                            env.ref("base.group_user").id,
-                            env.ref("sales_team.group_sale_salesman_all_leads").id,
-                        ])  # fmt: skip
+                        (
+                            6,
+                            0,
+                            [
+                                env.ref("base.group_user").id,
+                                env.ref("sales_team.group_sale_salesman_all_leads").id,
+                            ],
+                        )  # fmt: skip
                     ],
                 }
             )
@@ -263,7 +267,9 @@ class BaseBuilder(object):
         cr = self.env.cr
         copied = 0
         while copied < count:
-            cr.execute("SELECT count(*) FROM account_invoice WHERE number LIKE 'BENCH/%'")
+            cr.execute(
+                "SELECT count(*) FROM account_invoice WHERE number LIKE 'BENCH/%'"
+            )
             first_serial = cr.fetchone()[0] + 1
             chunk = min(COPY_BATCH, count - copied)
             copied += sqlcopy.copy_invoices(cr, seeds.ids, first_serial, chunk)
@@ -297,15 +303,19 @@ class BaseBuilder(object):
             "user_id": self.salesperson.id,
             "origin": "bench",
             "invoice_line_ids": [
-                (0, 0, {
-                    "product_id": self.service.id,
-                    "name": self.service.name,
-                    "account_id": self.income_account.id,
-                    "quantity": 1.0 + position % 3,
-                    "uom_id": self.service.uom_id.id,
-                    "price_unit": SERVICE_PRICE,
-                    "invoice_line_tax_ids": [(6, 0, self.tax.ids)],
-                })  # fmt: skip
+                (
+                    0,
+                    0,
+                    {
+                        "product_id": self.service.id,
+                        "name": self.service.name,
+                        "account_id": self.income_account.id,
+                        "quantity": 1.0 + position % 3,
+                        "uom_id": self.service.uom_id.id,
+                        "price_unit": SERVICE_PRICE,
+                        "invoice_line_tax_ids": [(6, 0, self.tax.ids)],
+                    },
+                )  # fmt: skip
             ],
         }
 
@@ -342,14 +352,18 @@ class BaseBuilder(object):
             "pricelist_id": self.pricelist.id,
             "user_id": self.salesperson.id,
             "order_line": [
-                (0, 0, {
-                    "product_id": product.id,
-                    "name": product.name,
-                    "product_uom_qty": quantity + position % 3,
-                    "product_uom": product.uom_id.id,
-                    "price_unit": product.list_price,
-                    "tax_id": [(6, 0, self.tax.ids)],
-                })  # fmt: skip
+                (
+                    0,
+                    0,
+                    {
+                        "product_id": product.id,
+                        "name": product.name,
+                        "product_uom_qty": quantity + position % 3,
+                        "product_uom": product.uom_id.id,
+                        "price_unit": product.list_price,
+                        "tax_id": [(6, 0, self.tax.ids)],
+                    },
+                )  # fmt: skip
                 for position in range(lines)
             ],
         }
@@ -412,22 +426,30 @@ class BaseBuilder(object):
             amount = crowd_amount(crowd_position(partner))
             total += amount
             lines.append(
-                (0, 0, {
-                    "name": "Opening balance",
-                    "partner_id": partner.id,
-                    "account_id": partner.property_account_receivable_id.id,
-                    "debit": amount,
-                    "credit": 0.0,
-                    "date_maturity": odoo.fields.Date.to_string(self.today),
-                })  # fmt: skip
+                (
+                    0,
+                    0,
+                    {
+                        "name": "Opening balance",
+                        "partner_id": partner.id,
+                        "account_id": partner.property_account_receivable_id.id,
+                        "debit": amount,
+                        "credit": 0.0,
+                        "date_maturity": odoo.fields.Date.to_string(self.today),
+                    },
+                )  # fmt: skip
             )
         lines.append(
-            (0, 0, {
-                "name": "Opening balance",
-                "account_id": self.opening_account.id,
-                "debit": 0.0,
-                "credit": total,
-            })  # fmt: skip
+            (
+                0,
+                0,
+                {
+                    "name": "Opening balance",
+                    "account_id": self.opening_account.id,
+                    "debit": 0.0,
+                    "credit": total,
+                },
+            )  # fmt: skip
         )
         move = self.env["account.move"].create(
             {

@@ -99,14 +99,18 @@ class Server(object):
         client = Client(self.url, self.database)
         while time.time() < deadline:
             if self.process.poll() is not None:
-                raise RuntimeError("the Odoo server exited with %s" % self.process.returncode)
+                raise RuntimeError(
+                    "the Odoo server exited with %s" % self.process.returncode
+                )
             try:
                 client.call("common", "version")
                 return
             except (urllib.error.URLError, ConnectionError, OSError):
                 time.sleep(0.5)
         self.stop()
-        raise RuntimeError("the Odoo server did not respond within %d s" % STARTUP_TIMEOUT)
+        raise RuntimeError(
+            "the Odoo server did not respond within %d s" % STARTUP_TIMEOUT
+        )
 
     def stop(self):
         """Stop the server and its workers (its own process group)."""
@@ -219,8 +223,13 @@ def prepare_load(target, clients, orders):
         fixtures = variants.Fixtures(env, [])
         variant = target.variant
         high = variants.HIGH_CEILING
-        products = {"goods": fixtures.builder.goods, "service": fixtures.builder.service}
-        shared = fixtures.create_customer("bench-load-shared", "Bench load shared", variant, high)
+        products = {
+            "goods": fixtures.builder.goods,
+            "service": fixtures.builder.service,
+        }
+        shared = fixtures.create_customer(
+            "bench-load-shared", "Bench load shared", variant, high
+        )
         own = [
             fixtures.create_customer(
                 "bench-load-own-%d" % i, "Bench load own %d" % i, variant, high
@@ -234,14 +243,18 @@ def prepare_load(target, clients, orders):
                 plan[phase] = {
                     "orders": [
                         [
-                            fixtures.draft_order(shared if n % 2 else own[i], product=product)
+                            fixtures.draft_order(
+                                shared if n % 2 else own[i], product=product
+                            )
                             for n in range(orders)
                         ]
                         for i in range(clients)
                     ]
                 }
                 continue
-            probe = env["sale.order"].browse(fixtures.draft_order(shared, product=product))
+            probe = env["sale.order"].browse(
+                fixtures.draft_order(shared, product=product)
+            )
             amount = probe.amount_total
             probe.unlink()
             ceiling = amount * (TIGHT_ORDERS + 0.5)
@@ -256,7 +269,10 @@ def prepare_load(target, clients, orders):
             ]
             plan[phase] = {
                 "orders": [
-                    [fixtures.draft_order(tight[n % 2], product=product) for n in range(orders)]
+                    [
+                        fixtures.draft_order(tight[n % 2], product=product)
+                        for n in range(orders)
+                    ]
                     for _ in range(clients)
                 ],
                 "tight": tight,
@@ -278,7 +294,10 @@ def check_ceilings(target, phase_plan):
         env = odoo.api.Environment(cr, SUPERUSER_ID, {})
         rows = []
         for partner_id in phase_plan["tight"]:
-            domain = [("partner_id", "=", partner_id), ("state", "in", ("sale", "done"))]
+            domain = [
+                ("partner_id", "=", partner_id),
+                ("state", "in", ("sale", "done")),
+            ]
             if target.variant == "credit":
                 domain.append(("credit_blocked", "=", False))
             orders = env["sale.order"].search(domain)

@@ -70,9 +70,7 @@ def confirm_order(order_id):
         order = env["sale.order"].browse(order_id)
         result = order.action_confirm()
         if order.state != "sale":
-            raise RuntimeError(
-                "order %s was not confirmed: %r" % (order.name, result)
-            )
+            raise RuntimeError("order %s was not confirmed: %r" % (order.name, result))
         return result
 
     return action
@@ -137,7 +135,9 @@ def post_and_pay(invoice_id, samples):
         started = time.perf_counter()
         invoice.action_invoice_open()
         env["res.partner"].recompute()
-        samples["post"].append((time.perf_counter() - started, cr.sql_log_count - queries))
+        samples["post"].append(
+            (time.perf_counter() - started, cr.sql_log_count - queries)
+        )
         if invoice.state != "open":
             raise RuntimeError("invoice %s was not posted" % invoice_id)
         journal = env["account.journal"].search(
@@ -158,7 +158,9 @@ def post_and_pay(invoice_id, samples):
         started = time.perf_counter()
         env["account.payment"].create(values).post()
         env["res.partner"].recompute()
-        samples["pay"].append((time.perf_counter() - started, cr.sql_log_count - queries))
+        samples["pay"].append(
+            (time.perf_counter() - started, cr.sql_log_count - queries)
+        )
         if invoice.state != "paid":
             raise RuntimeError("invoice %s was not paid" % invoice_id)
 
@@ -205,4 +207,3 @@ def explain(registry, query, params):
     finally:
         cr.rollback()
         cr.close()
-

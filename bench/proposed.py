@@ -8,8 +8,9 @@ They show what each change would save; the addon's owners decide.
 
 import contextlib
 
-import odoo
 import psycopg2
+
+import odoo
 from odoo import SUPERUSER_ID
 
 import measure
@@ -139,7 +140,9 @@ def measure_checks(target, repeat, warmup):
     for repetition in range(warmup + repeat):
         for size in sorted(target.orders):
             sample = measure.run_rolled_back(
-                target.registry, target.sales_uid, measure.credit_check(target.orders[size])
+                target.registry,
+                target.sales_uid,
+                measure.credit_check(target.orders[size]),
             )[:3]
             if repetition >= warmup:
                 samples.setdefault(size, []).append(sample)
@@ -181,7 +184,9 @@ def count_checks(targets):
         size = min(target.orders)
         with counting(target.registry[model], method, counter):
             measure.run_rolled_back(
-                target.registry, target.sales_uid, measure.confirm_order(target.orders[size])
+                target.registry,
+                target.sales_uid,
+                measure.confirm_order(target.orders[size]),
             )
         counts[variant] = counter[0]
     return counts
@@ -199,7 +204,10 @@ def execute_all(target, statements):
 
 def measure_proposed(target, args):
     """Apply the proposals step by step and measure the queries and the check."""
-    results = {"indexes": list(PROPOSED_INDEXES), "denormalisation": list(DENORMALISATION)}
+    results = {
+        "indexes": list(PROPOSED_INDEXES),
+        "denormalisation": list(DENORMALISATION),
+    }
     execute_all(target, PROPOSED_INDEXES)
     vacuum(target.name, ["account_move_line", "sale_order_line", "sale_order"])
     results["components"] = {}
@@ -220,7 +228,9 @@ def measure_proposed(target, args):
     results["totals_read"] = {}
     for size, partner_id in sorted(target.history.items()):
         params = dict(base, partners=(partner_id,))
-        seconds = measure.time_sql(target.registry, DENORMALISED_RECEIVABLES, params, args.repeat)
+        seconds = measure.time_sql(
+            target.registry, DENORMALISED_RECEIVABLES, params, args.repeat
+        )
         results["denormalised"][size] = measure.summarize([(s, 1) for s in seconds])
         seconds = measure.time_sql(target.registry, TOTALS_READ, params, args.repeat)
         results["totals_read"][size] = measure.summarize([(s, 1) for s in seconds])
@@ -245,15 +255,19 @@ def fill_totals(target):
             for partner_id, currency_id, insured, amount in getattr(exposure, method)(
                 partner_ids, company
             ):
-                rows.append((partner_id, company.id, currency_id, bool(insured), figure, amount))
+                rows.append(
+                    (partner_id, company.id, currency_id, bool(insured), figure, amount)
+                )
         cr = env.cr
         cr.execute(TOTALS_TABLE)
         cr.execute("DELETE FROM credit_proposed_partner_total")
         for row in rows:
             cr.execute(
-                "INSERT INTO credit_proposed_partner_total VALUES (%s, %s, %s, %s, %s, %s) "
+                "INSERT INTO credit_proposed_partner_total "
+                "VALUES (%s, %s, %s, %s, %s, %s) "
                 "ON CONFLICT (partner_id, company_id, currency_id, insured, figure) "
-                "DO UPDATE SET amount = credit_proposed_partner_total.amount + EXCLUDED.amount",
+                "DO UPDATE SET "
+                "amount = credit_proposed_partner_total.amount + EXCLUDED.amount",
                 row,
             )
         cr.commit()

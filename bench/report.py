@@ -20,7 +20,9 @@ def jsonable(value):
     """Return value with tuple dictionary keys joined by "|", for json.dump."""
     if isinstance(value, dict):
         return {
-            "|".join(map(str, key)) if isinstance(key, tuple) else str(key): jsonable(item)
+            "|".join(map(str, key)) if isinstance(key, tuple) else str(key): jsonable(
+                item
+            )
             for key, item in value.items()
         }
     if isinstance(value, (list, tuple)):
@@ -40,7 +42,10 @@ def timing(summary):
     if "cpu_median_ms" in summary:
         cpu = " (CPU %s)" % ms(summary["cpu_median_ms"])
     return "%s / %s ms%s, %d q" % (
-        ms(summary["median_ms"]), ms(summary["p95_ms"]), cpu, summary["queries"]
+        ms(summary["median_ms"]),
+        ms(summary["p95_ms"]),
+        cpu,
+        summary["queries"],
     )
 
 
@@ -49,7 +54,11 @@ def delta(summary, reference):
         return ""
     added = summary["median_ms"] - reference["median_ms"]
     share = 100.0 * added / reference["median_ms"]
-    return " (%+.1f ms, %+.0f %%, %+d q)" % (added, share, summary["queries"] - reference["queries"])
+    return " (%+.1f ms, %+.0f %%, %+d q)" % (
+        added,
+        share,
+        summary["queries"] - reference["queries"],
+    )
 
 
 def variants_of(results):
@@ -107,7 +116,8 @@ def section_dataset(results):
         "order (draft invoice) for the write-cost measurement." % args["orm_invoices"],
         "",
         "Dataset build and database copies took %.0f s of this run, the "
-        "measurements %.0f s." % (results["setup_s"], results["total_s"] - results["setup_s"]),
+        "measurements %.0f s."
+        % (results["setup_s"], results["total_s"] - results["setup_s"]),
         "",
     ]
     return lines
@@ -126,7 +136,8 @@ def section_confirm(results):
         "(after %d unmeasured), the median CPU time of the Odoo process "
         "(PostgreSQL's excluded), and the median query count "
         "(`odoo.sql_db.sql_counter` delta). The databases take turns at each "
-        "size. Added cost against vanilla in brackets." % (args["repeat"], args["warmup"]),
+        "size. Added cost against vanilla in brackets."
+        % (args["repeat"], args["warmup"]),
         "",
         "| open documents | " + " | ".join(LABELS[v] for v in names) + " |",
         "| ---: |" + " --- |" * len(names),
@@ -160,7 +171,8 @@ def section_growth(results):
         "95th percentile, queries, and the median against the smallest customer."
         % results.get("credit_check_method", "_credit_decisions"),
         "",
-        "| open documents | credit_exposure | x smallest | OCA | x smallest | OCA / credit_exposure |",
+        "| open documents | credit_exposure | x smallest "
+        "| OCA | x smallest | OCA / credit_exposure |",
         "| ---: | --- | ---: | --- | ---: | ---: |",
     ]
     first = sizes[0]
@@ -202,7 +214,13 @@ def section_lists(results):
     for (variant, label), summary in sorted(results["lists"].items()):
         lines.append(
             "| %s | %s | %s | %d | %s ms |"
-            % (LABELS[variant], label, summary.get("rows", ""), summary["n"], ms(summary["median_ms"]))
+            % (
+                LABELS[variant],
+                label,
+                summary.get("rows", ""),
+                summary["n"],
+                ms(summary["median_ms"]),
+            )
         )
     lines.append("")
     return lines
@@ -232,7 +250,10 @@ def section_writes(results):
                 if variant != "vanilla":
                     cell += delta(summary, reference)
                 cells.append(cell)
-            lines.append("| %s | %s | %s |" % (results["documents"][size], label, " | ".join(cells)))
+            lines.append(
+                "| %s | %s | %s |"
+                % (results["documents"][size], label, " | ".join(cells))
+            )
     lines.append("")
     return lines
 
@@ -266,10 +287,16 @@ def section_load(results):
             lines.append(
                 "| %s | %s | %d | %d | %d | %d | %s | %.1f s | %.2f | %s / %s ms |"
                 % (
-                    LABELS[variant], phase, summary["sent"], summary["confirmed"],
-                    summary["refused"], summary["errors"],
-                    summary.get("serialization_retries", "n/a"), summary["wall_s"],
-                    summary["confirmations_per_s"], ms(summary["latency_median_ms"]),
+                    LABELS[variant],
+                    phase,
+                    summary["sent"],
+                    summary["confirmed"],
+                    summary["refused"],
+                    summary["errors"],
+                    summary.get("serialization_retries", "n/a"),
+                    summary["wall_s"],
+                    summary["confirmations_per_s"],
+                    ms(summary["latency_median_ms"]),
                     ms(summary["latency_p95_ms"]),
                 )  # fmt: skip
             )
@@ -278,7 +305,8 @@ def section_load(results):
         "After each ceiling phase: total of the confirmed orders that are not "
         "blocked, per shared customer.",
         "",
-        "| variant | phase | customer | confirmed orders | confirmed total | ceiling | within |",
+        "| variant | phase | customer | confirmed orders "
+        "| confirmed total | ceiling | within |",
         "| --- | --- | --- | ---: | ---: | ---: | --- |",
     ]
     for variant in variants_of(results):
@@ -289,8 +317,15 @@ def section_load(results):
                     within += " (no check)"
                 lines.append(
                     "| %s | %s | %s | %d | %.2f | %.2f | %s |"
-                    % (LABELS[variant], phase, row["customer"], row["confirmed_orders"],
-                       row["confirmed_total"], row["ceiling"], within)  # fmt: skip
+                    % (
+                        LABELS[variant],
+                        phase,
+                        row["customer"],
+                        row["confirmed_orders"],
+                        row["confirmed_total"],
+                        row["ceiling"],
+                        within,
+                    )  # fmt: skip
                 )
     errors = [
         (variant, phase, message)
@@ -322,7 +357,9 @@ def section_components(results):
         % (
             ", ".join(
                 "%s %d" % (LABELS[variant], count)
-                for variant, count in sorted(results.get("checks_per_confirm", {}).items())
+                for variant, count in sorted(
+                    results.get("checks_per_confirm", {}).items()
+                )
             )
             or "not measured"
         ),
@@ -369,7 +406,8 @@ def section_components(results):
                 documents[size],
                 timing(results["confirm"].get(("credit", size, "check"))),
                 timing(proposed["checks"].get(size)),
-                "%s / %s ms" % (ms(denormalised["median_ms"]), ms(denormalised["p95_ms"]))
+                "%s / %s ms"
+                % (ms(denormalised["median_ms"]), ms(denormalised["p95_ms"]))
                 if denormalised
                 else "n/a",
                 "%s / %s ms" % (ms(totals["median_ms"]), ms(totals["p95_ms"]))
@@ -377,7 +415,12 @@ def section_components(results):
                 else "n/a",
             )
         )
-    lines += ["", "Proposed indexes (PostgreSQL 11 or later for `INCLUDE`):", "", "```sql"]
+    lines += [
+        "",
+        "Proposed indexes (PostgreSQL 11 or later for `INCLUDE`):",
+        "",
+        "```sql",
+    ]
     lines += [statement + ";" for statement in proposed["indexes"]]
     lines += ["```", "", "Proposed denormalisation, as measured:", "", "```sql"]
     lines += [statement + ";" for statement in proposed.get("denormalisation", [])]
@@ -434,7 +477,9 @@ def section_goals(results):
         rows.append(
             (
                 "check faster than OCA at every size",
-                ", ".join("%.1f x at %s" % (s, results["documents"][z]) for z, s in speedups),
+                ", ".join(
+                    "%.1f x at %s" % (s, results["documents"][z]) for z, s in speedups
+                ),
                 all(s > 1.0 for _, s in speedups),
             )
         )
@@ -475,7 +520,9 @@ def section_goals(results):
         "| --- | --- | --- |",
     ]
     for goal, measured_text, met in rows:
-        lines.append("| %s | %s | %s |" % (goal, measured_text, "met" if met else "**missed**"))
+        lines.append(
+            "| %s | %s | %s |" % (goal, measured_text, "met" if met else "**missed**")
+        )
     lines.append("")
     return lines
 
@@ -488,7 +535,8 @@ def render(results):
         "",
         "## Results of the last run",
         "",
-        "Written by `bench/run.py` on %s; the run took %.0f min." % (when, results["total_s"] / 60.0),
+        "Written by `bench/run.py` on %s; the run took %.0f min."
+        % (when, results["total_s"] / 60.0),
         "",
         "Command:",
         "",

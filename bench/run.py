@@ -27,8 +27,8 @@ sys.path.insert(0, BENCH_DIR)
 import odoo  # noqa: E402
 from odoo import SUPERUSER_ID  # noqa: E402
 
-import dataset  # noqa: E402
 import databases  # noqa: E402
+import dataset  # noqa: E402
 import load  # noqa: E402
 import measure  # noqa: E402
 import proposed  # noqa: E402
@@ -152,7 +152,10 @@ def parse_args(argv):
     args.variants = [v for v in args.variants.split(",") if v]
     args.steps = [step for step in args.steps.split(",") if step]
     if set(args.steps) - set(STEPS):
-        parser.error("unknown steps %s (expected some of %s)" % (set(args.steps) - set(STEPS), STEPS))
+        parser.error(
+            "unknown steps %s (expected some of %s)"
+            % (set(args.steps) - set(STEPS), STEPS)
+        )
     unknown = set(args.variants) - set(VARIANTS)
     if unknown:
         parser.error("unknown variants %s (expected some of %s)" % (unknown, VARIANTS))
@@ -365,7 +368,9 @@ def measure_confirmations(targets, sizes, repeat, warmup):
                     )[:3]
                     if repetition >= warmup:
                         samples.setdefault((variant, size, kind), []).append(sample)
-        _logger.info("confirmations: repetition %d of %d", repetition + 1, warmup + repeat)
+        _logger.info(
+            "confirmations: repetition %d of %d", repetition + 1, warmup + repeat
+        )
     return {key: measure.summarize(values) for key, values in samples.items()}
 
 
@@ -467,7 +472,10 @@ def measure_credit_lists(target, repeat):
         def everyone(env):
             return env["credit.customer.exposure"].search_read([], names)
 
-        timed("Customers at Risk (credit.customer.exposure): first page of 80 + count", at_risk_page)
+        timed(
+            "Customers at Risk (credit.customer.exposure): first page of 80 + count",
+            at_risk_page,
+        )
         timed("Customers at Risk: every row", at_risk_all)
         timed("credit.customer.exposure: every customer", everyone)
     if "credit.exposure.analysis" in registry.models:
@@ -482,12 +490,18 @@ def measure_credit_lists(target, repeat):
                 [], ["total_exposure", "partner_id"], ["partner_id"], lazy=False
             )
 
-        timed("Exposure Analysis (credit.exposure.analysis): default pivot, salesperson x age", pivot_default)
+        timed(
+            "Exposure Analysis (credit.exposure.analysis): "
+            "default pivot, salesperson x age",
+            pivot_default,
+        )
         timed("Exposure Analysis: pivot by customer", pivot_by_customer)
     ids = target.crowd_ids
 
     def partner_fields(env):
-        return env["res.partner"].search_read([("id", "in", ids)], CREDIT_PARTNER_FIELDS)
+        return env["res.partner"].search_read(
+            [("id", "in", ids)], CREDIT_PARTNER_FIELDS
+        )
 
     timed("res.partner search_read of the 6 exposure fields, crowd", partner_fields)
     return results
@@ -629,7 +643,9 @@ def main(argv=None):
         results["writes"] = {}
         if "writes" in steps:
             _logger.info("measuring invoice posting and payment")
-            results["writes"] = measure_writes(targets, args.sizes, args.repeat, args.warmup)
+            results["writes"] = measure_writes(
+                targets, args.sizes, args.repeat, args.warmup
+            )
         results["lists"] = {}
         if "lists" in steps:
             _logger.info("measuring the many-customers lists")
@@ -657,7 +673,9 @@ def main(argv=None):
     with open(results_path, "w") as handle:
         json.dump(report.jsonable(results), handle, indent=1, sort_keys=True)
     report.write_markdown(results, args.output)
-    _logger.info("results in %s and %s (%.0f s)", results_path, args.output, results["total_s"])
+    _logger.info(
+        "results in %s and %s (%.0f s)", results_path, args.output, results["total_s"]
+    )
 
 
 if __name__ == "__main__":

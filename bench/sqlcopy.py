@@ -60,8 +60,14 @@ def insert_copies(cr, table, join, overrides, params=None):
     columns = table_columns(cr, table)
     values = [overrides.get(column, "src.%s" % column) for column in columns]
     cr.execute(
-        'INSERT INTO %s (%s) SELECT %s FROM %s src %s'
-        % (table, ", ".join('"%s"' % c for c in columns), ", ".join(values), table, join),
+        "INSERT INTO %s (%s) SELECT %s FROM %s src %s"
+        % (
+            table,
+            ", ".join('"%s"' % c for c in columns),
+            ", ".join(values),
+            table,
+            join,
+        ),
         params,
     )
     return cr.rowcount

@@ -85,14 +85,17 @@ class Fixtures(object):
         self.crowd_ids = dataset.crowd_partners(env).ids
 
     def draft_order(self, partner_id, quantity=1.0, product=None):
-        """Create a one-line quotation (of the stocked goods by default); returns its id."""
+        """Create a one-line quotation and return its id.
+
+        The quotation sells the stocked goods unless `product` is given.
+        """
         partner = self.env["res.partner"].browse(partner_id)
         product = product or self.builder.goods
         values = self.builder.order_values(partner, product, 1, quantity)
         return self.env["sale.order"].create(values).id
 
     def draft_invoice(self, partner_id):
-        """Confirm a one-line service order and invoice it; returns the draft invoice id."""
+        """Confirm a one-line service order and return the id of its draft invoice."""
         partner = self.env["res.partner"].browse(partner_id)
         values = self.builder.order_values(partner, self.builder.service, 1)
         order = self.env["sale.order"].create(values)

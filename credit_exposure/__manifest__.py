@@ -35,8 +35,5 @@
         "views/credit_key_figure_views.xml",
         "views/credit_payment_delay_views.xml",
     ],
-    "demo": [],
     "uninstall_hook": "uninstall_hook",
-    "installable": True,
-    "application": False,
 }

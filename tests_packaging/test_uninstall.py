@@ -292,13 +292,15 @@ def uninstall_result():
             browser_server.install_database(database, data_dir, work / "install.log")
         process = _shell(database, data_dir, work / "odoo.log")
         lines = [
-            line[len(MARKER):]
+            line[len(MARKER) :]
             for line in process.stdout.splitlines()
             if line.startswith(MARKER)
         ]
-        log = (work / "odoo.log").read_text(errors="replace") if (
-            work / "odoo.log"
-        ).exists() else ""
+        log = (
+            (work / "odoo.log").read_text(errors="replace")
+            if (work / "odoo.log").exists()
+            else ""
+        )
         assert lines, (
             "The uninstall script printed no result (exit code %s).\n"
             "stdout:\n%s\nstderr:\n%s\nlog tail:\n%s"

@@ -30,11 +30,9 @@ class CreditExposureHistory(models.Model):
     _rec_name = "partner_id"
     _order = "date desc, partner_id"
 
-    date = fields.Date(string="Date", required=True, readonly=True, index=True)
-    company_id = fields.Many2one(
-        "res.company", string="Company", required=True, readonly=True
-    )
-    currency_id = fields.Many2one("res.currency", string="Currency", readonly=True)
+    date = fields.Date(required=True, readonly=True, index=True)
+    company_id = fields.Many2one("res.company", required=True, readonly=True)
+    currency_id = fields.Many2one("res.currency", readonly=True)
     partner_id = fields.Many2one(
         "res.partner",
         string="Customer",
@@ -44,25 +42,15 @@ class CreditExposureHistory(models.Model):
         ondelete="cascade",
     )
     user_id = fields.Many2one("res.users", string="Salesperson", readonly=True)
-    management_ceiling = fields.Monetary(
-        string="Management Ceiling", group_operator="avg", readonly=True
-    )
-    insurance_ceiling = fields.Monetary(
-        string="Insurance Ceiling", group_operator="avg", readonly=True
-    )
-    delivery_exposure = fields.Monetary(string="Delivery Exposure", readonly=True)
-    insured_delivery_exposure = fields.Monetary(
-        string="Insured Delivery Exposure", readonly=True
-    )
-    financial_exposure = fields.Monetary(string="Financial Exposure", readonly=True)
-    insured_financial_exposure = fields.Monetary(
-        string="Insured Financial Exposure", readonly=True
-    )
-    total_exposure = fields.Monetary(string="Total Exposure", readonly=True)
-    insured_total_exposure = fields.Monetary(
-        string="Insured Total Exposure", readonly=True
-    )
-    overrun = fields.Monetary(string="Overrun", readonly=True)
+    management_ceiling = fields.Monetary(group_operator="avg", readonly=True)
+    insurance_ceiling = fields.Monetary(group_operator="avg", readonly=True)
+    delivery_exposure = fields.Monetary(readonly=True)
+    insured_delivery_exposure = fields.Monetary(readonly=True)
+    financial_exposure = fields.Monetary(readonly=True)
+    insured_financial_exposure = fields.Monetary(readonly=True)
+    total_exposure = fields.Monetary(readonly=True)
+    insured_total_exposure = fields.Monetary(readonly=True)
+    overrun = fields.Monetary(readonly=True)
 
     _sql_constraints = [
         (

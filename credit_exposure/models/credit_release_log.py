@@ -10,7 +10,7 @@ class CreditReleaseLog(models.Model):
     _order = "date desc, id desc"
 
     order_id = fields.Many2one(
-        "sale.order", string="Order", required=True, readonly=True, ondelete="cascade"
+        "sale.order", required=True, readonly=True, ondelete="cascade"
     )
     partner_id = fields.Many2one(
         "res.partner", string="Customer", required=True, readonly=True
@@ -18,29 +18,21 @@ class CreditReleaseLog(models.Model):
     user_id = fields.Many2one(
         "res.users", string="Released by", required=True, readonly=True
     )
-    date = fields.Datetime(string="Date", required=True, readonly=True)
-    reason = fields.Text(string="Reason", required=True, readonly=True)
-    company_id = fields.Many2one(
-        "res.company", string="Company", required=True, readonly=True
-    )
-    order_currency_id = fields.Many2one(
-        "res.currency", string="Order Currency", readonly=True
-    )
+    date = fields.Datetime(required=True, readonly=True)
+    reason = fields.Text(required=True, readonly=True)
+    company_id = fields.Many2one("res.company", required=True, readonly=True)
+    order_currency_id = fields.Many2one("res.currency", readonly=True)
     currency_id = fields.Many2one(
         "res.currency",
         string="Company Currency",
         related="company_id.currency_id",
         readonly=True,
     )
-    order_amount = fields.Monetary(
-        string="Order Amount", currency_field="order_currency_id", readonly=True
-    )
-    total_exposure = fields.Monetary(string="Total Exposure", readonly=True)
-    insured_total_exposure = fields.Monetary(
-        string="Insured Total Exposure", readonly=True
-    )
-    management_ceiling = fields.Monetary(string="Management Ceiling", readonly=True)
-    insurance_ceiling = fields.Monetary(string="Insurance Ceiling", readonly=True)
+    order_amount = fields.Monetary(currency_field="order_currency_id", readonly=True)
+    total_exposure = fields.Monetary(readonly=True)
+    insured_total_exposure = fields.Monetary(readonly=True)
+    management_ceiling = fields.Monetary(readonly=True)
+    insurance_ceiling = fields.Monetary(readonly=True)
 
     @api.multi
     def write(self, vals):

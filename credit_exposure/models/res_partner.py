@@ -29,7 +29,6 @@ class ResPartner(models.Model):
 
     credit_currency_id = fields.Many2one(
         "res.currency",
-        string="Credit Currency",
         compute="_compute_credit_currency_id",
         help="Currency of the ceilings and exposures: the company currency.",
     )
@@ -48,7 +47,6 @@ class ResPartner(models.Model):
         "with the insured total exposure, taxes included. 0 means no ceiling.",
     )
     credit_hold = fields.Boolean(
-        string="Credit Hold",
         track_visibility="onchange",
         help="Block every new order of this customer, whatever its ceilings.",
     )
@@ -61,34 +59,28 @@ class ResPartner(models.Model):
         "serialises them.",
     )
     delivery_exposure = fields.Monetary(
-        string="Delivery Exposure",
         currency_field="credit_currency_id",
         compute="_compute_credit_exposure",
         help="Confirmed orders not yet delivered and deliveries not yet invoiced.",
     )
     insured_delivery_exposure = fields.Monetary(
-        string="Insured Delivery Exposure",
         currency_field="credit_currency_id",
         compute="_compute_credit_exposure",
     )
     financial_exposure = fields.Monetary(
-        string="Financial Exposure",
         currency_field="credit_currency_id",
         compute="_compute_credit_exposure",
         help="Open receivable balance plus draft invoices less draft refunds.",
     )
     insured_financial_exposure = fields.Monetary(
-        string="Insured Financial Exposure",
         currency_field="credit_currency_id",
         compute="_compute_credit_exposure",
     )
     total_exposure = fields.Monetary(
-        string="Total Exposure",
         currency_field="credit_currency_id",
         compute="_compute_credit_exposure",
     )
     insured_total_exposure = fields.Monetary(
-        string="Insured Total Exposure",
         currency_field="credit_currency_id",
         compute="_compute_credit_exposure",
     )

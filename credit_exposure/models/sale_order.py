@@ -82,7 +82,6 @@ class SaleOrder(models.Model):
         track_visibility="onchange",
     )
     credit_blocked = fields.Boolean(
-        string="Credit Blocked",
         compute="_compute_credit_blocked",
         store=True,
         index=True,

@@ -16,12 +16,10 @@ class CreditBlockedOrder(models.Model):
     _rec_name = "order_id"
     _order = "blocked_date desc, id desc"
 
-    order_id = fields.Many2one("sale.order", string="Order", readonly=True)
-    company_id = fields.Many2one("res.company", string="Company", readonly=True)
-    currency_id = fields.Many2one("res.currency", string="Currency", readonly=True)
-    order_currency_id = fields.Many2one(
-        "res.currency", string="Order Currency", readonly=True
-    )
+    order_id = fields.Many2one("sale.order", readonly=True)
+    company_id = fields.Many2one("res.company", readonly=True)
+    currency_id = fields.Many2one("res.currency", readonly=True)
+    order_currency_id = fields.Many2one("res.currency", readonly=True)
     partner_id = fields.Many2one("res.partner", string="Customer", readonly=True)
     user_id = fields.Many2one("res.users", string="Salesperson", readonly=True)
     team_id = fields.Many2one("crm.team", string="Sales Channel", readonly=True)
@@ -30,11 +28,8 @@ class CreditBlockedOrder(models.Model):
         string="Credit Status",
         readonly=True,
     )
-    order_amount = fields.Monetary(
-        string="Order Amount", currency_field="order_currency_id", readonly=True
-    )
+    order_amount = fields.Monetary(currency_field="order_currency_id", readonly=True)
     amount = fields.Monetary(
-        string="Amount",
         readonly=True,
         help="Order total converted to the company currency at today's rate.",
     )
@@ -51,7 +46,6 @@ class CreditBlockedOrder(models.Model):
     )
     release_date = fields.Datetime(string="Released On", readonly=True)
     days_blocked = fields.Integer(
-        string="Days Blocked",
         group_operator="max",
         readonly=True,
         help="Days from the block to the release, or to today while blocked.",

@@ -23,8 +23,8 @@ class CreditCustomerExposure(models.Model):
     _rec_name = "partner_id"
     _order = "overrun desc, total_exposure desc, partner_id"
 
-    company_id = fields.Many2one("res.company", string="Company", readonly=True)
-    currency_id = fields.Many2one("res.currency", string="Currency", readonly=True)
+    company_id = fields.Many2one("res.company", readonly=True)
+    currency_id = fields.Many2one("res.currency", readonly=True)
     partner_id = fields.Many2one("res.partner", string="Customer", readonly=True)
     user_id = fields.Many2one(
         "res.users",
@@ -33,31 +33,23 @@ class CreditCustomerExposure(models.Model):
         help="Salesperson of the customer.",
     )
     team_id = fields.Many2one("crm.team", string="Sales Channel", readonly=True)
-    country_id = fields.Many2one("res.country", string="Country", readonly=True)
-    industry_id = fields.Many2one(
-        "res.partner.industry", string="Industry", readonly=True
-    )
-    credit_hold = fields.Boolean(string="Credit Hold", readonly=True)
+    country_id = fields.Many2one("res.country", readonly=True)
+    industry_id = fields.Many2one("res.partner.industry", readonly=True)
+    credit_hold = fields.Boolean(readonly=True)
     has_ceiling = fields.Boolean(
         string="Has a Ceiling",
         readonly=True,
         help="The customer has a management or an insurance ceiling. Without "
         "either, and without a credit hold, its orders are not checked.",
     )
-    management_ceiling = fields.Monetary(string="Management Ceiling", readonly=True)
-    insurance_ceiling = fields.Monetary(string="Insurance Ceiling", readonly=True)
-    delivery_exposure = fields.Monetary(string="Delivery Exposure", readonly=True)
-    insured_delivery_exposure = fields.Monetary(
-        string="Insured Delivery Exposure", readonly=True
-    )
-    financial_exposure = fields.Monetary(string="Financial Exposure", readonly=True)
-    insured_financial_exposure = fields.Monetary(
-        string="Insured Financial Exposure", readonly=True
-    )
-    total_exposure = fields.Monetary(string="Total Exposure", readonly=True)
-    insured_total_exposure = fields.Monetary(
-        string="Insured Total Exposure", readonly=True
-    )
+    management_ceiling = fields.Monetary(readonly=True)
+    insurance_ceiling = fields.Monetary(readonly=True)
+    delivery_exposure = fields.Monetary(readonly=True)
+    insured_delivery_exposure = fields.Monetary(readonly=True)
+    financial_exposure = fields.Monetary(readonly=True)
+    insured_financial_exposure = fields.Monetary(readonly=True)
+    total_exposure = fields.Monetary(readonly=True)
+    insured_total_exposure = fields.Monetary(readonly=True)
     management_usage = fields.Float(
         string="Management Ceiling Used (%)",
         group_operator="max",
@@ -73,17 +65,14 @@ class CreditCustomerExposure(models.Model):
         "Empty without an insurance ceiling.",
     )
     management_overrun = fields.Monetary(
-        string="Management Overrun",
         readonly=True,
         help="Total exposure over the management ceiling, or 0.",
     )
     insurance_overrun = fields.Monetary(
-        string="Insurance Overrun",
         readonly=True,
         help="Insured total exposure over the insurance ceiling, or 0.",
     )
     overrun = fields.Monetary(
-        string="Overrun",
         readonly=True,
         help="The larger of the management and the insurance overruns.",
     )

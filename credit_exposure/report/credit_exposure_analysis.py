@@ -50,11 +50,10 @@ class CreditExposureAnalysis(models.Model):
             ("receivable", "Open Receivable"),
             ("draft_invoice", "Draft Invoice"),
         ],
-        string="Source",
         readonly=True,
     )
-    company_id = fields.Many2one("res.company", string="Company", readonly=True)
-    currency_id = fields.Many2one("res.currency", string="Currency", readonly=True)
+    company_id = fields.Many2one("res.company", readonly=True)
+    currency_id = fields.Many2one("res.currency", readonly=True)
     partner_id = fields.Many2one("res.partner", string="Customer", readonly=True)
     user_id = fields.Many2one(
         "res.users",
@@ -63,10 +62,8 @@ class CreditExposureAnalysis(models.Model):
         help="Salesperson of the order or invoice, or else of the customer.",
     )
     team_id = fields.Many2one("crm.team", string="Sales Channel", readonly=True)
-    country_id = fields.Many2one("res.country", string="Country", readonly=True)
-    industry_id = fields.Many2one(
-        "res.partner.industry", string="Industry", readonly=True
-    )
+    country_id = fields.Many2one("res.country", readonly=True)
+    industry_id = fields.Many2one("res.partner.industry", readonly=True)
     category_id = fields.Many2one(
         "res.partner.category",
         string="Customer Tag",
@@ -74,27 +71,19 @@ class CreditExposureAnalysis(models.Model):
         help="First tag of the customer (lowest id), so that each amount "
         "counts once.",
     )
-    order_id = fields.Many2one("sale.order", string="Order", readonly=True)
-    invoice_id = fields.Many2one("account.invoice", string="Invoice", readonly=True)
+    order_id = fields.Many2one("sale.order", readonly=True)
+    invoice_id = fields.Many2one("account.invoice", readonly=True)
     date = fields.Date(string="Document Date", readonly=True)
     date_maturity = fields.Date(string="Due Date", readonly=True)
-    age = fields.Selection(AGES, string="Age", readonly=True)
-    days_overdue = fields.Integer(
-        string="Days Overdue", group_operator="max", readonly=True
-    )
-    insured = fields.Boolean(string="Insured", readonly=True)
-    delivery_exposure = fields.Monetary(string="Delivery Exposure", readonly=True)
-    insured_delivery_exposure = fields.Monetary(
-        string="Insured Delivery Exposure", readonly=True
-    )
-    financial_exposure = fields.Monetary(string="Financial Exposure", readonly=True)
-    insured_financial_exposure = fields.Monetary(
-        string="Insured Financial Exposure", readonly=True
-    )
-    total_exposure = fields.Monetary(string="Total Exposure", readonly=True)
-    insured_total_exposure = fields.Monetary(
-        string="Insured Total Exposure", readonly=True
-    )
+    age = fields.Selection(AGES, readonly=True)
+    days_overdue = fields.Integer(group_operator="max", readonly=True)
+    insured = fields.Boolean(readonly=True)
+    delivery_exposure = fields.Monetary(readonly=True)
+    insured_delivery_exposure = fields.Monetary(readonly=True)
+    financial_exposure = fields.Monetary(readonly=True)
+    insured_financial_exposure = fields.Monetary(readonly=True)
+    total_exposure = fields.Monetary(readonly=True)
+    insured_total_exposure = fields.Monetary(readonly=True)
 
     @api.model_cr
     def init(self):

@@ -18,11 +18,10 @@ class CreditKeyFigure(models.Model):
     _rec_name = "month"
     _order = "month desc, company_id"
 
-    company_id = fields.Many2one("res.company", string="Company", readonly=True)
-    currency_id = fields.Many2one("res.currency", string="Currency", readonly=True)
-    month = fields.Date(string="Month", readonly=True)
+    company_id = fields.Many2one("res.company", readonly=True)
+    currency_id = fields.Many2one("res.currency", readonly=True)
+    month = fields.Date(readonly=True)
     snapshot_date = fields.Date(
-        string="Snapshot Date",
         group_operator="max",
         readonly=True,
         help="Date of the month's last exposure snapshot, which the month's "
@@ -30,9 +29,7 @@ class CreditKeyFigure(models.Model):
     )
     # A month-end balance, which a sum over months would overstate, so grouped
     # rows show the maximum.
-    total_exposure = fields.Monetary(
-        string="Total Exposure", group_operator="max", readonly=True
-    )
+    total_exposure = fields.Monetary(group_operator="max", readonly=True)
     overrun_customer_count = fields.Integer(
         string="Customers over a Ceiling",
         group_operator="max",
@@ -51,7 +48,6 @@ class CreditKeyFigure(models.Model):
         help="Orders blocked by credit control during the month.",
     )
     paid_amount = fields.Monetary(
-        string="Paid Amount",
         readonly=True,
         help="Invoice amounts paid during the month, in company currency.",
     )

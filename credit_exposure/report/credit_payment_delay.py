@@ -36,8 +36,8 @@ class CreditPaymentDelay(models.Model):
     _rec_name = "partner_id"
     _order = "is_overall desc, average_delay desc, partner_id"
 
-    company_id = fields.Many2one("res.company", string="Company", readonly=True)
-    currency_id = fields.Many2one("res.currency", string="Currency", readonly=True)
+    company_id = fields.Many2one("res.company", readonly=True)
+    currency_id = fields.Many2one("res.currency", readonly=True)
     partner_id = fields.Many2one("res.partner", string="Customer", readonly=True)
     is_overall = fields.Boolean(
         string="All Customers",
@@ -45,7 +45,6 @@ class CreditPaymentDelay(models.Model):
         help="Row of the whole company, over all customers.",
     )
     paid_amount = fields.Monetary(
-        string="Paid Amount",
         readonly=True,
         help="Invoice amounts paid, in company currency.",
     )
@@ -66,32 +65,32 @@ class CreditPaymentDelay(models.Model):
         string="Last Payment", group_operator="max", readonly=True
     )
 
-    # NOTE: ids must fit XML-RPC's 32-bit integers, hence partner id * 64 +
-    # company id (the overall row of a company uses partner 0). That holds
-    # for company ids below 64 and partner ids below 33,554,431.
     @api.model_cr
     def init(self):
         tools.drop_view_if_exists(self.env.cr, self._table)
         self.env.cr.execute(
-            """
-            CREATE VIEW %s AS (
-                WITH part AS (%s)
-                SELECT COALESCE(part.partner_id, 0) * 64 + part.company_id AS id,
-                       part.company_id, company.currency_id, part.partner_id,
-                       GROUPING(part.partner_id) = 1 AS is_overall,
-                       SUM(part.amount) AS paid_amount,
-                       COUNT(DISTINCT part.invoice_id) AS invoice_count,
-                       SUM(part.amount * part.delay) / NULLIF(SUM(part.amount), 0)
-                           AS average_delay,
-                       MIN(part.payment_date) AS first_payment_date,
-                       MAX(part.payment_date) AS last_payment_date
-                  FROM part
-                  JOIN res_company company ON company.id = part.company_id
-                 GROUP BY GROUPING SETS (
-                     (part.company_id, company.currency_id, part.partner_id),
-                     (part.company_id, company.currency_id)
-                 )
-            )
-            """
-            % (self._table, PAYMENT_PARTS_SQL)
+            "CREATE VIEW %s AS (%s)" % (self._table, self._credit_view_query())
         )
+
+    def _credit_view_query(self):
+        # NOTE: ids must fit XML-RPC's 32-bit integers, hence partner id * 64 +
+        # company id (the overall row of a company uses partner 0). That holds
+        # for company ids below 64 and partner ids below 33,554,431.
+        return """
+            WITH part AS (%(payment_parts)s)
+            SELECT COALESCE(part.partner_id, 0) * 64 + part.company_id AS id,
+                   part.company_id, company.currency_id, part.partner_id,
+                   GROUPING(part.partner_id) = 1 AS is_overall,
+                   SUM(part.amount) AS paid_amount,
+                   COUNT(DISTINCT part.invoice_id) AS invoice_count,
+                   SUM(part.amount * part.delay) / NULLIF(SUM(part.amount), 0)
+                       AS average_delay,
+                   MIN(part.payment_date) AS first_payment_date,
+                   MAX(part.payment_date) AS last_payment_date
+              FROM part
+              JOIN res_company company ON company.id = part.company_id
+             GROUP BY GROUPING SETS (
+                 (part.company_id, company.currency_id, part.partner_id),
+                 (part.company_id, company.currency_id)
+             )
+        """ % {"payment_parts": PAYMENT_PARTS_SQL}

@@ -58,7 +58,7 @@ class TestWorkspaceBlocked(CreditExposureCase):
         wizard = (
             self.env["credit.release.wizard"]
             .sudo(self.controller)
-            .with_context(action["context"])
+            .with_context(**action["context"])
             .create({"reason": "Paid in advance"})
         )
         self.assertEqual(wizard.order_ids, order)
@@ -81,7 +81,7 @@ class TestWorkspaceBlocked(CreditExposureCase):
         wizard = (
             self.env["credit.release.wizard"]
             .sudo(self.controller)
-            .with_context(action["context"])
+            .with_context(**action["context"])
             .create({"reason": "Guarantee received"})
         )
         self.assertEqual(wizard.order_ids, first | second)

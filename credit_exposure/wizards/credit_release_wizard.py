@@ -12,7 +12,7 @@ class CreditReleaseWizard(models.TransientModel):
         string="Orders",
         default=lambda self: self._default_order_ids(),
     )
-    reason = fields.Text(string="Reason", required=True)
+    reason = fields.Text(required=True)
 
     @api.model
     def _default_order_ids(self):
