@@ -152,9 +152,8 @@ class CreditExposure(models.AbstractModel):
 
     def _credit_component_rows(self, template, where, partner_ids, company):
         """Return (partner id, currency id, insured, amount) rows of a template."""
-        self.env.cr.execute(
-            template.format(sign=1, where=where), (partner_ids, company.id)
-        )
+        query = exposure_sql.component_query(template, where)
+        self.env.cr.execute(query, (partner_ids, company.id))
         return [
             (partner_id, currency_id, insured, amount)
             for partner_id, _company, currency_id, insured, _figure, amount in (

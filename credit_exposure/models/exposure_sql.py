@@ -152,3 +152,116 @@ TRIGGERS = [
 
 # The tables whose rows are the documents themselves, rather than parents.
 OWN_ROWS = ("sol", "aml", "invoice")
+
+# Statements built from the templates. They hold only the addon's own table,
+# column and function names, never a value: values go as query parameters.
+
+DOCUMENT_TEMPLATES = (ORDER_LINES, RECEIVABLES, DRAFT_INVOICES)
+
+
+def trigger_statements(name, table, templates, columns):
+    """Return the statements creating the trigger functions and triggers of table."""
+    statements = []
+    changed = " OR ".join(
+        "OLD.{0} IS DISTINCT FROM NEW.{0}".format(column) for column in columns
+    )
+    for when, row, sign in (("before", "OLD", -1), ("after", "NEW", 1)):
+        function = "credit_exposure_%s_%s" % (name, when)
+        inserts = "".join(
+            "INSERT INTO credit_exposure_movement (%s) %s;\n"
+            % (
+                MOVEMENT_COLUMNS,
+                template.format(sign=sign, where=where.format(row=row)),
+            )
+            for template, where in templates
+        )
+        # A BEFORE trigger returns the row to write (NEW) or to delete (OLD),
+        # and PostgreSQL ignores what an AFTER trigger returns.
+        result = "RETURN NULL;"
+        if when == "before":
+            result = "IF TG_OP = 'DELETE' THEN RETURN OLD; END IF; RETURN NEW;"
+        statements += [
+            "CREATE OR REPLACE FUNCTION %s() RETURNS trigger LANGUAGE plpgsql "
+            "AS $body$\nBEGIN\n%s%s\nEND\n$body$" % (function, inserts, result),
+            "DROP TRIGGER IF EXISTS %s_update ON %s" % (function, table),
+            "CREATE TRIGGER %s_update %s UPDATE ON %s FOR EACH ROW WHEN (%s) "
+            "EXECUTE PROCEDURE %s()" % (function, when, table, changed, function),
+        ]
+        # A deleted row takes its contributions away. An inserted document
+        # row brings its own, while a new parent row has none yet.
+        if when == "before":
+            event = "DELETE"
+        elif name in OWN_ROWS:
+            event = "INSERT"
+        else:
+            continue
+        statements += [
+            "DROP TRIGGER IF EXISTS %s ON %s" % (function, table),
+            "CREATE TRIGGER %s %s %s ON %s FOR EACH ROW EXECUTE PROCEDURE %s()"
+            % (function, when, event, table, function),
+        ]
+    return statements
+
+
+def drop_statements():
+    """Return the statements dropping every trigger function, with its triggers."""
+    return [
+        "DROP FUNCTION IF EXISTS credit_exposure_%s_%s() CASCADE" % (name, when)
+        for name, _table, _templates, _columns in TRIGGERS
+        for when in ("before", "after")
+    ]
+
+
+def rebuild_statements():
+    """Return the statements inserting the contributions of every document."""
+    return [
+        "INSERT INTO credit_exposure_movement (%s) %s"
+        % (MOVEMENT_COLUMNS, template.format(sign=1, where="TRUE"))
+        for template in DOCUMENT_TEMPLATES
+    ]
+
+
+def differences_query():
+    """Return the query of the keys whose movements differ from their documents."""
+    documents = " UNION ALL ".join(
+        template.format(sign=1, where="TRUE") for template in DOCUMENT_TEMPLATES
+    )
+    return """
+        WITH movements AS (
+            SELECT partner_id, company_id, currency_id, insured, figure,
+                   SUM(amount) AS amount
+              FROM credit_exposure_movement
+             GROUP BY 1, 2, 3, 4, 5
+        ), documents AS (
+            SELECT partner_id, company_id, currency_id, insured, figure,
+                   SUM(amount) AS amount
+              FROM ({documents}) AS document ({columns})
+             GROUP BY 1, 2, 3, 4, 5
+        )
+        SELECT partner_id, company_id, currency_id, insured, figure,
+               movements.amount, documents.amount
+          FROM movements
+          FULL JOIN documents
+         USING (partner_id, company_id, currency_id, insured, figure)
+         WHERE COALESCE(movements.amount, 0) != COALESCE(documents.amount, 0)
+    """.format(documents=documents, columns=MOVEMENT_COLUMNS)
+
+
+def merge_query(where):
+    """Return the query merging the movements matching where into one per key."""
+    return """
+        WITH merged AS (
+            DELETE FROM credit_exposure_movement WHERE {where}
+            RETURNING {columns}
+        )
+        INSERT INTO credit_exposure_movement ({columns})
+        SELECT partner_id, company_id, currency_id, insured, figure, SUM(amount)
+          FROM merged
+         GROUP BY 1, 2, 3, 4, 5
+        HAVING SUM(amount) != 0
+    """.format(where=where, columns=MOVEMENT_COLUMNS)
+
+
+def component_query(template, where):
+    """Return the query of one template's contributions for the rows matching where."""
+    return template.format(sign=1, where=where)
