@@ -27,11 +27,11 @@ sys.path.insert(0, BENCH_DIR)
 import odoo  # noqa: E402
 from odoo import SUPERUSER_ID  # noqa: E402
 
+import components  # noqa: E402
 import databases  # noqa: E402
 import dataset  # noqa: E402
 import load  # noqa: E402
 import measure  # noqa: E402
-import proposed  # noqa: E402
 import report  # noqa: E402
 import variants  # noqa: E402
 from variants import VARIANTS  # noqa: E402
@@ -42,7 +42,7 @@ ROOT = databases.ROOT
 BASE_MODULES = "sale_management,sale_stock,account_invoicing,l10n_generic_coa"
 DATASET_PARAMETER = "bench.dataset"
 CONFIGURED_PARAMETER = "bench.configured"
-STEPS = ("confirm", "writes", "lists", "load", "proposed")
+STEPS = ("confirm", "writes", "lists", "load", "components")
 # Parameter containing the dataset a variant template was derived from.
 DERIVED_PARAMETER = "bench.derived_from"
 # Parameter containing the digest of the variant module's source files.
@@ -650,21 +650,18 @@ def main(argv=None):
         if "lists" in steps:
             _logger.info("measuring the many-customers lists")
             results["lists"] = measure_lists(targets, 3)
-        if "credit" in targets and "proposed" in steps:
+        if "credit" in targets and "components" in steps:
             largest = max(targets["credit"].history)
-            results["components"], results["plans"] = proposed.measure_components(
+            results["components"], results["plans"] = components.measure_components(
                 targets["credit"], largest, args.repeat
             )
-            results["checks_per_confirm"] = proposed.count_checks(targets)
+            results["checks_per_confirm"] = components.count_checks(targets)
             results["credit_check_method"] = measure.credit_check_method(
                 targets["credit"].registry
             )
         if "load" in steps:
             _logger.info("load test")
             results["load"] = load.run_load(dbs, targets, args)
-        if "credit" in targets and "proposed" in steps:
-            _logger.info("measuring the proposed indexes")
-            results["proposed"] = proposed.measure_proposed(targets["credit"], args)
         results["machine_end"] = machine_info(targets["vanilla"].registry)
         for target in targets.values():
             dbs.release(target.name)
