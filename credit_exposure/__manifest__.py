@@ -35,5 +35,7 @@
         "views/credit_key_figure_views.xml",
         "views/credit_payment_delay_views.xml",
     ],
+    "pre_init_hook": "pre_init_hook",
+    "post_init_hook": "post_init_hook",
     "uninstall_hook": "uninstall_hook",
 }

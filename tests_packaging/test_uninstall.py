@@ -150,6 +150,10 @@ result["new_picking_state"] = picking.state
 invoice = invoice_and_pay(env, order, pay=False)
 result["new_invoice_state"] = invoice.state
 result["new_invoice_amount"] = invoice.amount_total
+# An order left open, for the installation to compute through the ORM.
+open_order = make_order(env, customer, product, 3.0)
+open_order.action_confirm()
+ids["open_order"] = open_order.id
 env.cr.commit()
 
 # 5. What the addon left in the database.
@@ -228,6 +232,15 @@ result["ir_config_parameter"] = sorted(row[0] for row in cr.fetchall())
 module(env).button_immediate_install()
 env = new_env()
 result["reinstalled_state"] = module(env).state
+# The documents of before count again, from columns filled by the hooks.
+customer = env["res.partner"].browse(ids["customer"])
+result["reinstalled_figures"] = [customer.delivery_exposure,
+                                 customer.financial_exposure]
+result["reinstalled_open_amounts"] = sorted(
+    env["sale.order"].browse(ids["open_order"]).order_line.mapped(
+        "credit_open_amount"))
+result["reinstalled_differences"] = env[
+    "credit.exposure.movement"]._credit_differences()
 env.ref("base.main_company").credit_block_orders = True
 product = env["product.product"].browse(ids["product"])
 customer = make_customer(env, "Reinstall Customer", 500.0)
@@ -383,6 +396,19 @@ def test_uninstall_leaves_no_orphan(uninstall_result, kind):
         kind,
         left,
     )
+
+
+def test_uninstall_reinstall_counts_existing_documents(uninstall_result):
+    # The open order of 3 x 100 without tax, and the unpaid invoice of 20 x 100.
+    assert uninstall_result["reinstalled_figures"] == [300.0, 2000.0]
+
+
+def test_uninstall_reinstall_computes_open_lines(uninstall_result):
+    assert uninstall_result["reinstalled_open_amounts"] == [300.0]
+
+
+def test_uninstall_reinstall_movements_in_step(uninstall_result):
+    assert uninstall_result["reinstalled_differences"] == []
 
 
 def test_uninstall_reinstall_blocks_again(uninstall_result):
