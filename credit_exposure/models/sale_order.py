@@ -205,7 +205,7 @@ class SaleOrder(models.Model):
                     raise CreditBlockDialog(blocked)
             confirmed._credit_record_decisions(decisions)
         result = super(SaleOrder, self).write(vals)
-        if confirmed:
+        if confirmed and not vals.get("confirmation_date"):
             confirmed._credit_set_confirmation_date()
         if reopened:
             reopened.sudo().write(
@@ -468,6 +468,10 @@ class SaleOrder(models.Model):
         force checks them whatever their amount, for an order that moved to
         another customer. Blocked orders stay blocked and are not checked.
         """
+        if not force:
+            self = self.browse(self._credit_changed_ids())
+            if not self:
+                return
         # sudo: line writes of other flows, such as a warehouse user's delivery
         # updating qty_delivered, come here from users who may not read orders.
         self.sudo()._credit_lower_checked_amounts()
@@ -484,6 +488,36 @@ class SaleOrder(models.Model):
         if orders:
             orders = self.browse(orders.ids)
             orders._credit_record_decisions(orders._credit_decisions(confirming=False))
+
+    @api.multi
+    def _credit_changed_ids(self):
+        """Return the ids of the confirmed orders whose total moved since checked.
+
+        One query, without record rules, that leaves out the orders still at
+        the total of their last check: most writes of order lines change no
+        total. It keeps every total that moved by more than a quarter of the
+        currency's rounding, a superset of what compare_amounts sees as moved.
+        """
+        ids = [order_id for order_id in self.ids if isinstance(order_id, int)]
+        if not ids:
+            return []
+        self.recompute()
+        self.env.cr.execute(
+            """
+            SELECT so.id
+              FROM sale_order so
+              JOIN product_pricelist pricelist ON pricelist.id = so.pricelist_id
+              JOIN res_currency currency ON currency.id = pricelist.currency_id
+             WHERE so.id IN %s
+               AND so.state IN ('sale', 'done')
+               AND (ABS(so.amount_total - COALESCE(so.credit_checked_amount, 0))
+                        > currency.rounding / 4
+                    OR so.amount_total - COALESCE(so.credit_released_amount, 0)
+                        < -currency.rounding / 4)
+            """,
+            (tuple(ids),),
+        )
+        return [row[0] for row in self.env.cr.fetchall()]
 
     @api.multi
     def _credit_lower_checked_amounts(self):
@@ -555,6 +589,10 @@ class SaleOrder(models.Model):
 
     def _credit_amount_in(self, currency):
         """Return the order total converted to currency at today's rate."""
+        # The pricelist's currency: the order's currency_id is a related field,
+        # which Odoo 11 reads again as superuser.
+        if self.pricelist_id.currency_id == currency:
+            return self.amount_total
         return self.currency_id.with_context(
             date=fields.Date.context_today(self)
         ).compute(self.amount_total, currency, round=False)
@@ -562,8 +600,15 @@ class SaleOrder(models.Model):
     @api.multi
     def _credit_record_decisions(self, decisions):
         """Record each decision on its order, and the order total it accepted."""
+        # In SQL: the field has no dependants, and a write as superuser would
+        # read the orders again in an environment of its own.
+        for order, _decision in decisions:
+            self.env.cr.execute(
+                "UPDATE sale_order SET credit_checked_amount = %s WHERE id = %s",
+                (order.amount_total, order.id),
+            )
+        self.invalidate_cache(["credit_checked_amount"], self.ids)
         for order, decision in decisions:
-            order.sudo().write({"credit_checked_amount": order.amount_total})
             if not decision or decision.action == rules.ACCEPT:
                 continue
             message = order.credit_partner_id._credit_decision_message(
