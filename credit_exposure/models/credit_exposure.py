@@ -161,17 +161,20 @@ class CreditExposure(models.AbstractModel):
         return self.env.cr.fetchall()
 
     def _credit_rows_draft_invoices(self, partner_ids, company):
-        """Return draft customer invoices, less draft refunds."""
+        """Return draft customer invoices.
+
+        Draft credit notes count only once posted, so that a credit note
+        drafted and deleted afterwards cannot make room for an order.
+        """
         self.env.cr.execute(
             """
             SELECT inv.commercial_partner_id, inv.currency_id, inv.credit_insured,
-                   SUM(CASE WHEN inv.type = 'out_refund'
-                            THEN -inv.amount_total ELSE inv.amount_total END)
+                   SUM(inv.amount_total)
               FROM account_invoice inv
              WHERE inv.commercial_partner_id IN %s
                AND inv.company_id = %s
                AND inv.state = 'draft'
-               AND inv.type IN ('out_invoice', 'out_refund')
+               AND inv.type = 'out_invoice'
              GROUP BY 1, 2, 3
             """,
             (partner_ids, company.id),
@@ -204,12 +207,12 @@ class CreditExposure(models.AbstractModel):
 
     @api.model
     def _credit_domain_draft_invoices(self, partner, company):
-        """Return the domain of partner's draft customer invoices and refunds."""
+        """Return the domain of partner's draft customer invoices."""
         return [
             ("commercial_partner_id", "=", partner.commercial_partner_id.id),
             ("company_id", "=", company.id),
             ("state", "=", "draft"),
-            ("type", "in", ("out_invoice", "out_refund")),
+            ("type", "=", "out_invoice"),
         ]
 
     @api.model

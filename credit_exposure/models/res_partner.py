@@ -75,7 +75,8 @@ class ResPartner(models.Model):
         string="Financial Exposure",
         currency_field="credit_currency_id",
         compute="_compute_credit_exposure",
-        help="Open receivable balance plus draft invoices less draft refunds.",
+        help="Open receivable balance plus draft invoices. Credit notes count "
+        "once posted.",
     )
     insured_financial_exposure = fields.Monetary(
         string="Insured Financial Exposure",
@@ -244,11 +245,11 @@ class ResPartner(models.Model):
 
     @api.multi
     def action_view_credit_draft_invoices(self):
-        """Open the draft invoices and refunds behind the financial exposure."""
+        """Open the draft invoices behind the financial exposure."""
         return self._credit_drill_down(
             "account.invoice",
             "_credit_domain_draft_invoices",
-            _("Draft Invoices and Refunds"),
+            _("Draft Invoices"),
             "account.invoice_tree",
             "account.invoice_form",
         )
