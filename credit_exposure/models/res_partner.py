@@ -15,6 +15,9 @@ PROTECTED_FIELDS = (
     "credit_hold",
 )
 CEILING_FIELDS = ("credit_management_ceiling", "credit_insurance_ceiling")
+# Fields whose change can give a partner, and the contacts under it, another
+# commercial partner.
+COMMERCIAL_FIELDS = ("parent_id", "is_company")
 # Larger ceilings are typing errors: no customer owes a quadrillion.
 MAX_CEILING = 1e15
 
@@ -214,6 +217,7 @@ class ResPartner(models.Model):
 
     @api.multi
     def write(self, vals):
+        """Check again the open orders of contacts moved to another customer."""
         if any(name in vals for name in PROTECTED_FIELDS):
             self._credit_check_controller(
                 self._credit_describe_change(
@@ -221,7 +225,16 @@ class ResPartner(models.Model):
                 )
             )
         self._credit_check_ceiling_values(vals)
-        return super(ResPartner, self).write(vals)
+        customers = {}
+        if any(name in vals for name in COMMERCIAL_FIELDS):
+            customers = {
+                order.id: order.credit_partner_id.id
+                for order in self._credit_open_orders()
+            }
+        result = super(ResPartner, self).write(vals)
+        if customers:
+            self._credit_check_moved_orders(customers)
+        return result
 
     @api.multi
     def action_view_credit_order_lines(self):
@@ -335,6 +348,48 @@ class ResPartner(models.Model):
             "fields": ", ".join(labels[name]["string"] for name in names),
             "records": records,
         }
+
+    @api.multi
+    def _credit_open_orders(self):
+        """Return, as superuser, the open confirmed orders invoiced to these partners.
+
+        Orders invoiced to their contacts, archived ones included, count too.
+        An order is open while it has goods to deliver or an amount in the
+        delivery exposure.
+        """
+        orders = (
+            self.env["sale.order"]
+            .sudo()
+            .with_context(active_test=False)
+            .search(
+                [
+                    ("partner_invoice_id", "child_of", self.ids),
+                    ("state", "in", ("sale", "done")),
+                ]
+            )
+        )
+        return orders.filtered(
+            lambda order: any(order.order_line.mapped("credit_open_amount"))
+            or any(
+                picking.state not in ("done", "cancel") for picking in order.picking_ids
+            )
+        )
+
+    @api.model
+    def _credit_check_moved_orders(self, customers):
+        """Check again the orders that now count for another customer.
+
+        customers maps order ids to the id of the customer each counted for
+        before. As when an order's invoice address changes, a moved order is
+        blocked, or marked over a ceiling, if its new customer is over a
+        ceiling or on credit hold: a credit controller decides on its release.
+        """
+        orders = self.env["sale.order"].sudo().browse(list(customers))
+        orders.invalidate_cache(["credit_partner_id"], orders.ids)
+        moved = orders.filtered(
+            lambda order: order.credit_partner_id.id != customers[order.id]
+        )
+        moved._credit_check_growth(force=True)
 
     @api.multi
     def _credit_has_check(self):
