@@ -1,5 +1,7 @@
 from odoo import api, fields, models
 
+from .stock_picking import PROCUREMENT_KEY
+
 
 class SaleOrderLine(models.Model):
     _inherit = "sale.order.line"
@@ -55,7 +57,9 @@ class SaleOrderLine(models.Model):
         if not self.env.context.get("recompute", True):
             # The check reads the order total that the new line changes.
             return self.with_context(recompute=True).create(vals)
-        line = super(SaleOrderLine, self).create(vals)
+        procuring = self.with_context(**{PROCUREMENT_KEY: True})
+        line = super(SaleOrderLine, procuring).create(vals)
+        line = self.browse(line.id)
         line.order_id._credit_check_growth()
         return line
 
@@ -65,7 +69,8 @@ class SaleOrderLine(models.Model):
         if not self.env.context.get("recompute", True):
             # The check reads the order total that the change makes grow.
             return self.with_context(recompute=True).write(vals)
-        result = super(SaleOrderLine, self).write(vals)
+        procuring = self.with_context(**{PROCUREMENT_KEY: True})
+        result = super(SaleOrderLine, procuring).write(vals)
         self.mapped("order_id")._credit_check_growth()
         return result
 

@@ -90,6 +90,16 @@ class TestBlockGrowth(BlockingCase):
         order.order_line.sudo(self.salesperson).write({"price_unit": 200.0})
         self.assertTrue(order.credit_blocked)
 
+    def test_growth_unreserves_delivery(self):
+        self.enable_blocking()
+        order = self.confirmed_order()
+        picking = order.picking_ids
+        self.assertEqual(picking.state, "assigned")
+        order.order_line.sudo(self.salesperson).write({"product_uom_qty": 10})
+        self.assertTrue(order.credit_blocked)
+        self.assertEqual(picking.state, "confirmed")
+        self.assertFalse(picking.move_line_ids)
+
     def test_growth_blocks_invoicing(self):
         self.enable_blocking()
         order = self.confirmed_order(product=self.product_ordered)
