@@ -285,33 +285,51 @@ class TestBlockPaths(BlockingCase):
         )
         self.assertTrue(order.credit_blocked_date)
 
-    def test_cut_off_server_action_by_controller(self):
+    def cut_off_wizard(self, order, user):
+        """Open the cut-off dialog of the Action menu on order, as user."""
+        return (
+            self.env["credit.cutoff.wizard"]
+            .sudo(user)
+            .with_context(
+                active_model="sale.order", active_ids=order.ids, active_id=order.id
+            )
+            .create({})
+        )
+
+    def action_bindings(self, user):
+        """Return the Action menu entries of sales orders that user gets."""
+        bindings = self.env["ir.actions.actions"].sudo(user).get_bindings("sale.order")
+        return bindings["action"]
+
+    def test_cut_off_wizard_by_controller(self):
         order = self.create_order(quantity=5)
         self.confirm(order)
-        action = self.env.ref("credit_exposure.sale_order_action_credit_block")
-        action.sudo(self.controller).with_context(
-            active_model="sale.order", active_ids=order.ids, active_id=order.id
-        ).run()
+        wizard = self.cut_off_wizard(order, self.controller)
+        self.assertEqual(wizard.order_ids, order)
+        wizard.action_cut_off()
         self.assertTrue(order.credit_blocked)
 
-    def test_cut_off_server_action_bound_to_orders(self):
-        action = self.env.ref("credit_exposure.sale_order_action_credit_block")
+    def test_cut_off_in_controller_action_menu(self):
+        action = self.env.ref("credit_exposure.credit_cutoff_wizard_action_multi")
         self.assertEqual(action.binding_model_id.model, "sale.order")
-        bindings = (
-            self.env["ir.actions.actions"]
-            .sudo(self.controller)
-            .get_bindings("sale.order")
-        )
-        self.assertIn(action.id, [binding["id"] for binding in bindings["action"]])
+        bindings = self.action_bindings(self.controller)
+        self.assertIn(action.id, [binding["id"] for binding in bindings])
 
-    def test_cut_off_refused_for_salesperson(self):
+    def test_cut_off_not_in_salesperson_action_menu(self):
+        action = self.env.ref("credit_exposure.credit_cutoff_wizard_action_multi")
+        bindings = self.action_bindings(self.salesperson)
+        self.assertNotIn(action.id, [binding["id"] for binding in bindings])
+        self.assertNotIn(
+            "Cut off delivery and invoicing",
+            [binding["name"] for binding in bindings],
+        )
+
+    def test_cut_off_wizard_refused_for_salesperson(self):
         order = self.create_order(quantity=5)
         self.confirm(order)
-        action = self.env.ref("credit_exposure.sale_order_action_credit_block")
+        wizard = self.cut_off_wizard(order, self.salesperson)
         with self.assertRaises(AccessError):
-            action.sudo(self.salesperson).with_context(
-                active_model="sale.order", active_ids=order.ids, active_id=order.id
-            ).run()
+            wizard.action_cut_off()
         self.assertFalse(order.credit_blocked)
 
     def test_cut_off_refuses_quotation(self):
