@@ -1,5 +1,9 @@
 from odoo import SUPERUSER_ID, _, api, fields, models
 
+# Context key that carries the refund wizard's mode (filter_refund) to the
+# credit notes it creates.
+REFUND_MODE_KEY = "credit_exposure_refund_mode"
+
 
 class AccountInvoice(models.Model):
     _inherit = "account.invoice"
@@ -84,6 +88,28 @@ class AccountInvoice(models.Model):
             journal_id=journal_id,
         )
         values["credit_insured"] = invoice.credit_insured
+        return values
+
+    @api.model
+    def _refund_cleanup_lines(self, lines):
+        """Link the lines of a cancelling credit note to the invoice's order lines.
+
+        Odoo 11 copies no order line link into a credit note, so the invoiced
+        quantity of the order lines ignores it. In cancel mode, the refund
+        wizard posts the credit note against the whole invoice. With the link,
+        the order lines count the invoice's quantities as not invoiced, as when
+        the invoice is cancelled, so they are to invoice again and back in the
+        delivery exposure. The refund mode (a commercial credit) and the modify
+        mode (which moves the links to its new invoice) keep Odoo's behaviour.
+        """
+        values = super(AccountInvoice, self)._refund_cleanup_lines(lines)
+        if (
+            self.env.context.get(REFUND_MODE_KEY) != "cancel"
+            or lines._name != "account.invoice.line"
+        ):
+            return values
+        for (_command, _id, line_values), line in zip(values, lines):
+            line_values["sale_line_ids"] = [(6, 0, line.sale_line_ids.ids)]
         return values
 
     @api.model

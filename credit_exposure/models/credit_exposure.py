@@ -190,7 +190,11 @@ class CreditExposure(models.AbstractModel):
         )
 
     def _credit_rows_draft_invoices(self, partner_ids, company):
-        """Return draft customer invoices, less draft refunds."""
+        """Return draft customer invoices.
+
+        Draft credit notes count only once posted, so that a credit note
+        drafted and deleted afterwards cannot make room for an order.
+        """
         return self._credit_component_rows(
             exposure_sql.DRAFT_INVOICES,
             "inv.commercial_partner_id IN %s AND inv.company_id = %s",
@@ -224,12 +228,12 @@ class CreditExposure(models.AbstractModel):
 
     @api.model
     def _credit_domain_draft_invoices(self, partner, company):
-        """Return the domain of partner's draft customer invoices and refunds."""
+        """Return the domain of partner's draft customer invoices."""
         return [
             ("commercial_partner_id", "=", partner.commercial_partner_id.id),
             ("company_id", "=", company.id),
             ("state", "=", "draft"),
-            ("type", "in", ("out_invoice", "out_refund")),
+            ("type", "=", "out_invoice"),
         ]
 
     @api.model

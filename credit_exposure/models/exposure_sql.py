@@ -53,21 +53,19 @@ RECEIVABLES = """
     HAVING SUM(%(amount)s) != 0
 """ % {"amount": RECEIVABLE_AMOUNT}
 
-# Draft customer invoices, less draft refunds.
-DRAFT_AMOUNT = (
-    "CASE WHEN inv.type = 'out_refund' THEN -inv.amount_total ELSE inv.amount_total END"
-)
+# Draft customer invoices. Draft credit notes count only once posted, so
+# that a credit note drafted and deleted afterwards cannot make room.
 DRAFT_INVOICES = """
     SELECT inv.commercial_partner_id, inv.company_id, inv.currency_id,
-           inv.credit_insured, 'financial', {sign} * SUM(%(amount)s)
+           inv.credit_insured, 'financial', {sign} * SUM(inv.amount_total)
       FROM account_invoice inv
      WHERE {where}
        AND inv.state = 'draft'
-       AND inv.type IN ('out_invoice', 'out_refund')
+       AND inv.type = 'out_invoice'
        AND inv.commercial_partner_id IS NOT NULL
      GROUP BY 1, 2, 3, 4
-    HAVING SUM(%(amount)s) != 0
-""" % {"amount": DRAFT_AMOUNT}
+    HAVING SUM(inv.amount_total) != 0
+"""
 
 # The triggers, as (name, table, templates with the filter of the rows that a
 # change of a row of table touches, columns whose change moves contributions).

@@ -15,6 +15,9 @@ PROTECTED_FIELDS = (
     "credit_hold",
 )
 CEILING_FIELDS = ("credit_management_ceiling", "credit_insurance_ceiling")
+# Fields whose change can give a partner, and the contacts under it, another
+# commercial partner.
+COMMERCIAL_FIELDS = ("parent_id", "is_company")
 # Larger ceilings are typing errors: no customer owes a quadrillion.
 MAX_CEILING = 1e15
 
@@ -70,7 +73,8 @@ class ResPartner(models.Model):
     financial_exposure = fields.Monetary(
         currency_field="credit_currency_id",
         compute="_compute_credit_exposure",
-        help="Open receivable balance plus draft invoices less draft refunds.",
+        help="Open receivable balance plus draft invoices. Credit notes count "
+        "once posted.",
     )
     insured_financial_exposure = fields.Monetary(
         currency_field="credit_currency_id",
@@ -205,6 +209,7 @@ class ResPartner(models.Model):
 
     @api.multi
     def write(self, vals):
+        """Check again the open orders of contacts moved to another customer."""
         if any(name in vals for name in PROTECTED_FIELDS):
             self._credit_check_controller(
                 self._credit_describe_change(
@@ -212,7 +217,16 @@ class ResPartner(models.Model):
                 )
             )
         self._credit_check_ceiling_values(vals)
-        return super(ResPartner, self).write(vals)
+        customers = {}
+        if any(name in vals for name in COMMERCIAL_FIELDS):
+            customers = {
+                order.id: order.credit_partner_id.id
+                for order in self._credit_open_orders()
+            }
+        result = super(ResPartner, self).write(vals)
+        if customers:
+            self._credit_check_moved_orders(customers)
+        return result
 
     @api.multi
     def action_view_credit_order_lines(self):
@@ -236,11 +250,11 @@ class ResPartner(models.Model):
 
     @api.multi
     def action_view_credit_draft_invoices(self):
-        """Open the draft invoices and refunds behind the financial exposure."""
+        """Open the draft invoices behind the financial exposure."""
         return self._credit_drill_down(
             "account.invoice",
             "_credit_domain_draft_invoices",
-            _("Draft Invoices and Refunds"),
+            _("Draft Invoices"),
             "account.invoice_tree",
             "account.invoice_form",
         )
@@ -326,6 +340,48 @@ class ResPartner(models.Model):
             "fields": ", ".join(labels[name]["string"] for name in names),
             "records": records,
         }
+
+    @api.multi
+    def _credit_open_orders(self):
+        """Return, as superuser, the open confirmed orders invoiced to these partners.
+
+        Orders invoiced to their contacts, archived ones included, count too.
+        An order is open while it has goods to deliver or an amount in the
+        delivery exposure.
+        """
+        orders = (
+            self.env["sale.order"]
+            .sudo()
+            .with_context(active_test=False)
+            .search(
+                [
+                    ("partner_invoice_id", "child_of", self.ids),
+                    ("state", "in", ("sale", "done")),
+                ]
+            )
+        )
+        return orders.filtered(
+            lambda order: any(order.order_line.mapped("credit_open_amount"))
+            or any(
+                picking.state not in ("done", "cancel") for picking in order.picking_ids
+            )
+        )
+
+    @api.model
+    def _credit_check_moved_orders(self, customers):
+        """Check again the orders that now count for another customer.
+
+        customers maps order ids to the id of the customer each counted for
+        before. As when an order's invoice address changes, a moved order is
+        blocked, or marked over a ceiling, if its new customer is over a
+        ceiling or on credit hold: a credit controller decides on its release.
+        """
+        orders = self.env["sale.order"].sudo().browse(list(customers))
+        orders.invalidate_cache(["credit_partner_id"], orders.ids)
+        moved = orders.filtered(
+            lambda order: order.credit_partner_id.id != customers[order.id]
+        )
+        moved._credit_check_growth(force=True)
 
     @api.multi
     def _credit_has_check(self):

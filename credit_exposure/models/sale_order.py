@@ -622,7 +622,8 @@ class SaleOrder(models.Model):
 
     @api.multi
     def _credit_block(self, message):
-        """Block the order, tell the chatter and give the controllers an activity."""
+        """Block the order, tell the chatter, give the controllers an activity
+        and release the stock reserved for its deliveries."""
         self.ensure_one()
         self.sudo().write(
             {
@@ -633,6 +634,7 @@ class SaleOrder(models.Model):
         )
         self._credit_post(_("Blocked by credit control."), message)
         self._credit_schedule_activities(message)
+        self.env["stock.move"]._credit_unreserve_orders(self)
 
     @api.multi
     def _credit_post(self, title, message):
@@ -727,8 +729,9 @@ class SaleOrder(models.Model):
     def _credit_check_not_blocked(self, operation):
         """Raise UserError if any order is blocked.
 
-        operation is "delivery", "invoice" (creating an invoice) or
-        "invoice_validation" (validating a draft invoice of the order).
+        operation is "delivery", "reservation" (reserving stock for the order),
+        "invoice" (creating an invoice) or "invoice_validation" (validating a
+        draft invoice of the order).
         """
         blocked = self.filtered("credit_blocked")
         if not blocked:
@@ -737,6 +740,12 @@ class SaleOrder(models.Model):
             "delivery": _(
                 "Credit control blocked the sales order %(orders)s, so its goods "
                 "cannot be delivered. A member of the Credit Controller group "
+                "(%(controllers)s) can release it in Sales > Credit Control > "
+                "Blocked Orders."
+            ),
+            "reservation": _(
+                "Credit control blocked the sales order %(orders)s, so no stock "
+                "can be reserved for it. A member of the Credit Controller group "
                 "(%(controllers)s) can release it in Sales > Credit Control > "
                 "Blocked Orders."
             ),

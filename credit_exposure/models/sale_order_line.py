@@ -1,5 +1,7 @@
 from odoo import api, fields, models
 
+from .stock_picking import PROCUREMENT_KEY
+
 
 class SaleOrderLine(models.Model):
     _inherit = "sale.order.line"
@@ -11,7 +13,8 @@ class SaleOrderLine(models.Model):
         help="What this line still adds to its customer's delivery exposure, "
         "taxes included, in the order currency: the larger of the ordered and "
         "delivered quantities, less the invoiced quantity (draft invoices "
-        "included), at the discounted unit price. Zero unless the order is "
+        "included, credit notes once posted), at the discounted unit price. "
+        "Zero unless the order is "
         "confirmed. Negative when more is invoiced than ordered or delivered, "
         "as on a down payment line, so that the invoice is counted once.",
     )
@@ -21,6 +24,8 @@ class SaleOrderLine(models.Model):
         "product_uom_qty",
         "qty_delivered",
         "qty_invoiced",
+        "invoice_lines.invoice_id.state",
+        "invoice_lines.quantity",
         "price_unit",
         "discount",
         "tax_id",
@@ -30,7 +35,8 @@ class SaleOrderLine(models.Model):
             if line.state not in ("sale", "done"):
                 line.credit_open_amount = 0.0
                 continue
-            quantity = max(line.product_uom_qty, line.qty_delivered) - line.qty_invoiced
+            invoiced = line.qty_invoiced + line._credit_draft_refund_quantity()
+            quantity = max(line.product_uom_qty, line.qty_delivered) - invoiced
             if not quantity:
                 line.credit_open_amount = 0.0
                 continue
@@ -51,7 +57,9 @@ class SaleOrderLine(models.Model):
         if not self.env.context.get("recompute", True):
             # The check reads the order total that the new line changes.
             return self.with_context(recompute=True).create(vals)
-        line = super(SaleOrderLine, self).create(vals)
+        procuring = self.with_context(**{PROCUREMENT_KEY: True})
+        line = super(SaleOrderLine, procuring).create(vals)
+        line = self.browse(line.id)
         line.order_id._credit_check_growth()
         return line
 
@@ -61,7 +69,8 @@ class SaleOrderLine(models.Model):
         if not self.env.context.get("recompute", True):
             # The check reads the order total that the change makes grow.
             return self.with_context(recompute=True).write(vals)
-        result = super(SaleOrderLine, self).write(vals)
+        procuring = self.with_context(**{PROCUREMENT_KEY: True})
+        result = super(SaleOrderLine, procuring).write(vals)
         self.mapped("order_id")._credit_check_growth()
         return result
 
@@ -75,3 +84,21 @@ class SaleOrderLine(models.Model):
         self.mapped("order_id")._credit_check_growth()
         lines = self.filtered(lambda line: not line.order_id.credit_blocked)
         return super(SaleOrderLine, lines)._action_launch_procurement_rule()
+
+    @api.multi
+    def _credit_draft_refund_quantity(self):
+        """Return the quantity of the line's draft credit notes, in the line's unit.
+
+        sale's qty_invoiced deducts them, but a draft credit note lowers no
+        exposure until it is posted.
+        """
+        self.ensure_one()
+        quantity = 0.0
+        # sudo: the figures do not depend on who may read the credit notes.
+        for invoice_line in self.sudo().invoice_lines:
+            invoice = invoice_line.invoice_id
+            if invoice.type == "out_refund" and invoice.state == "draft":
+                quantity += invoice_line.uom_id._compute_quantity(
+                    invoice_line.quantity, self.product_uom
+                )
+        return quantity

@@ -1,8 +1,8 @@
 from odoo import api, models
 
-# NOTE: a blocked order's deliveries can still be reserved, only validating
-# them is refused. Orders blocked after confirmation keep the moves and the
-# upstream procurements (purchase, manufacturing) they already have.
+# NOTE: orders blocked after confirmation keep the moves and the upstream
+# procurements (purchase, manufacturing) they already have. The block only
+# releases the moves' reservations and refuses new ones.
 
 
 class StockMove(models.Model):
@@ -18,6 +18,23 @@ class StockMove(models.Model):
         return super(StockMove, self).write(vals)
 
     @api.multi
+    def _action_assign(self):
+        """Reserve the moves, except those that would reserve stock for a blocked order.
+
+        The scheduler and chained moves reserve through here, so the moves of
+        blocked orders are skipped without an error. The reservation buttons of
+        pickings raise one first.
+        """
+        blocked = self._credit_blocked_reservations()
+        return super(StockMove, self - blocked)._action_assign()
+
+    @api.multi
+    def _force_assign(self):
+        """Mark the moves available, except those of blocked orders."""
+        blocked = self._credit_blocked_reservations()
+        return super(StockMove, self - blocked)._force_assign()
+
+    @api.multi
     def _action_done(self):
         """Refuse to deliver goods of a blocked order, even move by move."""
         self._credit_check_not_blocked()
@@ -31,3 +48,44 @@ class StockMove(models.Model):
             lambda move: move.sale_line_id and move.location_dest_id.usage == "customer"
         )
         deliveries.mapped("sale_line_id.order_id")._credit_check_not_blocked("delivery")
+
+    @api.multi
+    def _credit_check_reservable(self):
+        """Raise UserError for a move that would reserve stock for a blocked order."""
+        blocked = self._credit_blocked_reservations()
+        orders = blocked.mapped("group_id.sale_id") | blocked.mapped(
+            "sale_line_id.order_id"
+        )
+        orders._credit_check_not_blocked("reservation")
+
+    @api.multi
+    def _credit_blocked_reservations(self):
+        """Return, as superuser, the moves that take stock for a blocked order.
+
+        They are the moves of the order's procurement group, so the picking
+        steps before the delivery count too. Moves from a customer, such as
+        returns, reserve nothing and pass.
+        """
+        # sudo: a warehouse user may not read the sales order.
+        return self.sudo().filtered(
+            lambda move: (
+                move.group_id.sale_id.credit_blocked
+                or move.sale_line_id.order_id.credit_blocked
+            )
+            and not move.location_id.should_bypass_reservation()
+        )
+
+    @api.model
+    def _credit_unreserve_orders(self, orders):
+        """Release, as superuser, the stock reserved by the open moves of orders."""
+        moves = self.sudo().search(
+            [
+                "|",
+                ("group_id.sale_id", "in", orders.ids),
+                ("sale_line_id.order_id", "in", orders.ids),
+                ("state", "in", ("partially_available", "assigned")),
+            ]
+        )
+        moves.filtered(
+            lambda move: not move.location_id.should_bypass_reservation()
+        )._do_unreserve()

@@ -1,5 +1,11 @@
 from odoo import api, fields, models
 
+# Context key set while order lines are procured. procurement_jit then reserves
+# the pickings of every order of the lines, blocked orders included, and their
+# moves are skipped without the error that Check Availability raises. The key
+# reserves nothing: the moves of blocked orders are skipped either way.
+PROCUREMENT_KEY = "credit_exposure_procuring"
+
 
 class StockPicking(models.Model):
     _inherit = "stock.picking"
@@ -16,8 +22,21 @@ class StockPicking(models.Model):
         store=True,
         readonly=True,
         help="The sales order is blocked by credit control: this delivery "
-        "cannot be validated until a credit controller releases it.",
+        "cannot be reserved or validated until a credit controller releases it.",
     )
+
+    @api.multi
+    def action_assign(self):
+        """Refuse to reserve stock for a blocked order (Check Availability)."""
+        if not self.env.context.get(PROCUREMENT_KEY):
+            self.mapped("move_lines")._credit_check_reservable()
+        return super(StockPicking, self).action_assign()
+
+    @api.multi
+    def force_assign(self):
+        """Refuse to force the availability of a blocked order's moves."""
+        self.mapped("move_lines")._credit_check_reservable()
+        return super(StockPicking, self).force_assign()
 
     @api.multi
     def button_validate(self):

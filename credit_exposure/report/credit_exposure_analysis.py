@@ -33,8 +33,9 @@ class CreditExposureAnalysis(models.Model):
     """Exposure of customers, one row per open document line (SQL view).
 
     The rows are those that credit.exposure.compute_figures() adds up: open
-    lines of confirmed orders, open receivable lines and draft invoices or
-    refunds, converted to company currency at today's rate. Summed per
+    lines of confirmed orders, open receivable lines and draft invoices
+    (credit notes count once posted), converted to company currency at
+    today's rate. Summed per
     commercial partner and company, they give the same four figures.
     """
 
@@ -161,8 +162,7 @@ class CreditExposureAnalysis(models.Model):
                    inv.commercial_partner_id AS partner_id,
                    inv.currency_id, inv.credit_insured AS insured,
                    'financial' AS figure,
-                   CASE WHEN inv.type = 'out_refund'
-                        THEN -inv.amount_total ELSE inv.amount_total END AS amount,
+                   inv.amount_total AS amount,
                    inv.user_id, inv.team_id, NULL::integer AS order_id,
                    inv.id AS invoice_id,
                    COALESCE(inv.date_invoice, inv.create_date::date) AS date,
@@ -170,7 +170,7 @@ class CreditExposureAnalysis(models.Model):
               FROM account_invoice inv
               JOIN res_company company ON company.id = inv.company_id
              WHERE inv.state = 'draft'
-               AND inv.type IN ('out_invoice', 'out_refund')
+               AND inv.type = 'out_invoice'
         """
 
     def _credit_view_query(self):

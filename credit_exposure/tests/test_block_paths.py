@@ -32,32 +32,32 @@ class TestBlockPaths(BlockingCase):
     def test_validate_button_refused(self):
         order = self.cut_off_order()
         picking = self.open_picking(order)
-        picking.action_assign()
         picking.move_lines.write({"quantity_done": 5})
         with self.assertRaises(UserError) as caught:
             picking.button_validate()
         self.assertEqual(
             caught.exception.name, self.refusal(order, "its goods cannot be delivered")
         )
-        self.assertEqual(picking.state, "assigned")
+        self.assertEqual(picking.state, "confirmed")
 
-    def test_immediate_transfer_refused(self):
+    def test_immediate_transfer_delivers_nothing(self):
+        """Nothing is reserved, so the wizard has no quantity to mark done, and
+        the backorder wizard it opens refuses the delivery."""
         order = self.cut_off_order()
         picking = self.open_picking(order)
-        picking.action_assign()
         wizard = (
             self.env["stock.immediate.transfer"]
             .sudo(self.warehouse_user)
             .create({"pick_ids": [(6, 0, picking.ids)]})
         )
-        with self.assertRaises(UserError):
-            wizard.process()
+        action = wizard.process()
+        self.assertEqual(action["res_model"], "stock.backorder.confirmation")
         self.assertNotEqual(picking.state, "done")
+        self.assertEqual(order.order_line.qty_delivered, 0.0)
 
     def test_backorder_wizard_refused(self):
         order = self.cut_off_order()
         picking = self.open_picking(order)
-        picking.action_assign()
         picking.move_lines.write({"quantity_done": 2})
         wizard = (
             self.env["stock.backorder.confirmation"]
@@ -73,11 +73,71 @@ class TestBlockPaths(BlockingCase):
     def test_move_done_refused(self):
         order = self.cut_off_order()
         picking = self.open_picking(order)
-        picking.action_assign()
         picking.move_lines.write({"quantity_done": 5})
         with self.assertRaises(UserError):
             picking.move_lines._action_done()
-        self.assertEqual(picking.move_lines.state, "assigned")
+        self.assertEqual(picking.move_lines.state, "confirmed")
+
+    # Reservation of a blocked order's deliveries
+
+    def test_check_availability_refused(self):
+        order = self.cut_off_order()
+        picking = self.open_picking(order)
+        with self.assertRaises(UserError) as caught:
+            picking.action_assign()
+        self.assertEqual(
+            caught.exception.name,
+            self.refusal(order, "no stock can be reserved for it"),
+        )
+        self.assertEqual(picking.state, "confirmed")
+        self.assertFalse(picking.move_line_ids)
+
+    def test_force_availability_refused(self):
+        order = self.cut_off_order()
+        picking = self.open_picking(order)
+        with self.assertRaises(UserError):
+            picking.force_assign()
+        self.assertEqual(picking.state, "confirmed")
+
+    def test_move_reservation_skips_blocked(self):
+        order = self.cut_off_order()
+        picking = self.open_picking(order)
+        picking.move_lines._action_assign()
+        self.assertEqual(picking.move_lines.state, "confirmed")
+        self.assertFalse(picking.move_line_ids)
+
+    def test_procurement_context_reserves_nothing(self):
+        order = self.cut_off_order()
+        picking = self.open_picking(order)
+        picking.with_context(credit_exposure_procuring=True).action_assign()
+        self.assertEqual(picking.state, "confirmed")
+        self.assertFalse(picking.move_line_ids)
+
+    def test_scheduler_reserves_open_orders_only(self):
+        open_order = self.create_order(quantity=1)
+        self.confirm(open_order)
+        blocked = self.cut_off_order(quantity=1)
+        self.env["procurement.group"].run_scheduler()
+        self.assertEqual(open_order.picking_ids.state, "assigned")
+        self.assertEqual(blocked.picking_ids.state, "confirmed")
+        self.assertFalse(blocked.picking_ids.move_line_ids)
+
+    def test_cut_off_unreserves_delivery(self):
+        order = self.create_order(quantity=5)
+        self.confirm(order)
+        picking = self.open_picking(order)
+        picking.action_assign()
+        self.assertEqual(picking.state, "assigned")
+        order.sudo(self.controller).action_credit_block()
+        self.assertEqual(picking.state, "confirmed")
+        self.assertFalse(picking.move_line_ids)
+
+    def test_release_allows_reservation(self):
+        order = self.cut_off_order()
+        order.sudo(self.controller).credit_release("Customer paid in advance")
+        picking = self.open_picking(order)
+        picking.action_assign()
+        self.assertEqual(picking.state, "assigned")
 
     def test_open_order_delivered_by_warehouse(self):
         order = self.create_order(quantity=5)
@@ -225,33 +285,51 @@ class TestBlockPaths(BlockingCase):
         )
         self.assertTrue(order.credit_blocked_date)
 
-    def test_cut_off_server_action_by_controller(self):
+    def cut_off_wizard(self, order, user):
+        """Open the cut-off dialog of the Action menu on order, as user."""
+        return (
+            self.env["credit.cutoff.wizard"]
+            .sudo(user)
+            .with_context(
+                active_model="sale.order", active_ids=order.ids, active_id=order.id
+            )
+            .create({})
+        )
+
+    def action_bindings(self, user):
+        """Return the Action menu entries of sales orders that user gets."""
+        bindings = self.env["ir.actions.actions"].sudo(user).get_bindings("sale.order")
+        return bindings["action"]
+
+    def test_cut_off_wizard_by_controller(self):
         order = self.create_order(quantity=5)
         self.confirm(order)
-        action = self.env.ref("credit_exposure.sale_order_action_credit_block")
-        action.sudo(self.controller).with_context(
-            active_model="sale.order", active_ids=order.ids, active_id=order.id
-        ).run()
+        wizard = self.cut_off_wizard(order, self.controller)
+        self.assertEqual(wizard.order_ids, order)
+        wizard.action_cut_off()
         self.assertTrue(order.credit_blocked)
 
-    def test_cut_off_server_action_bound_to_orders(self):
-        action = self.env.ref("credit_exposure.sale_order_action_credit_block")
+    def test_cut_off_in_controller_action_menu(self):
+        action = self.env.ref("credit_exposure.credit_cutoff_wizard_action_multi")
         self.assertEqual(action.binding_model_id.model, "sale.order")
-        bindings = (
-            self.env["ir.actions.actions"]
-            .sudo(self.controller)
-            .get_bindings("sale.order")
-        )
-        self.assertIn(action.id, [binding["id"] for binding in bindings["action"]])
+        bindings = self.action_bindings(self.controller)
+        self.assertIn(action.id, [binding["id"] for binding in bindings])
 
-    def test_cut_off_refused_for_salesperson(self):
+    def test_cut_off_not_in_salesperson_action_menu(self):
+        action = self.env.ref("credit_exposure.credit_cutoff_wizard_action_multi")
+        bindings = self.action_bindings(self.salesperson)
+        self.assertNotIn(action.id, [binding["id"] for binding in bindings])
+        self.assertNotIn(
+            "Cut off delivery and invoicing",
+            [binding["name"] for binding in bindings],
+        )
+
+    def test_cut_off_wizard_refused_for_salesperson(self):
         order = self.create_order(quantity=5)
         self.confirm(order)
-        action = self.env.ref("credit_exposure.sale_order_action_credit_block")
+        wizard = self.cut_off_wizard(order, self.salesperson)
         with self.assertRaises(AccessError):
-            action.sudo(self.salesperson).with_context(
-                active_model="sale.order", active_ids=order.ids, active_id=order.id
-            ).run()
+            wizard.action_cut_off()
         self.assertFalse(order.credit_blocked)
 
     def test_cut_off_refuses_quotation(self):

@@ -2,7 +2,7 @@ import xmlrpc.client
 
 from odoo.exceptions import AccessError, UserError, ValidationError
 
-from .test_blocking import BlockingCase
+from .test_blocking import ACCEPT_BLOCK, BlockingCase
 
 
 class TestBypassDocuments(BlockingCase):
@@ -36,6 +36,33 @@ class TestBypassDocuments(BlockingCase):
                                 "quantity": 9.0,
                                 "price_unit": 0.01,
                                 "sale_line_ids": [(6, 0, order_line.ids)],
+                            },
+                        )
+                    ],
+                }
+            )
+        )
+
+    def draft_credit_note(self, amount):
+        """Create as the salesperson a draft credit note of amount, untaxed."""
+        income_account = self.product.categ_id.property_account_income_categ_id
+        return (
+            self.env["account.invoice"]
+            .sudo(self.salesperson)
+            .create(
+                {
+                    "partner_id": self.customer.id,
+                    "type": "out_refund",
+                    "account_id": self.customer.property_account_receivable_id.id,
+                    "invoice_line_ids": [
+                        (
+                            0,
+                            0,
+                            {
+                                "name": "Credit test goodwill",
+                                "account_id": income_account.id,
+                                "quantity": 1.0,
+                                "price_unit": amount,
                             },
                         )
                     ],
@@ -101,6 +128,39 @@ class TestBypassDocuments(BlockingCase):
         refund = self.draft_invoice(self.customer, order.order_line, "out_refund")
         self.assertEqual(refund.invoice_line_ids.sale_line_ids, order.order_line)
 
+    def test_linked_draft_refund_keeps_figures(self):
+        order = self.create_order(quantity=10)
+        self.confirm(order)
+        self.draft_invoice(self.customer, order.order_line, "out_refund")
+        self.assertFigures(self.customer, delivery=1100.0, financial=0.0)
+
+    # Draft credit notes
+
+    def test_draft_credit_note_makes_no_room(self):
+        self.enable_blocking()
+        invoiced = self.create_order(quantity=7, product=self.product_ordered)
+        self.confirm(invoiced)
+        self.invoice(invoiced)
+        self.draft_credit_note(770.0)
+        self.assertFigures(self.customer, delivery=0.0, financial=770.0)
+        order = self.create_order(quantity=3, product=self.product_ordered)
+        self.confirm(order, context=ACCEPT_BLOCK)
+        self.assertEqual(order.state, "sale")
+        self.assertTrue(order.credit_blocked)
+
+    def test_posted_credit_note_makes_room(self):
+        self.enable_blocking()
+        invoiced = self.create_order(quantity=7, product=self.product_ordered)
+        self.confirm(invoiced)
+        self.invoice(invoiced)
+        credit_note = self.draft_credit_note(770.0)
+        credit_note.with_env(self.env).action_invoice_open()
+        self.assertFigures(self.customer, delivery=0.0, financial=0.0)
+        order = self.create_order(quantity=3, product=self.product_ordered)
+        self.confirm(order)
+        self.assertEqual(order.state, "sale")
+        self.assertFalse(order.credit_blocked)
+
     # Validation paths of a blocked order's draft invoice
 
     def test_invoice_validate_refused(self):
@@ -136,12 +196,11 @@ class TestBypassDocuments(BlockingCase):
     def test_move_write_done_refused(self):
         order = self.cut_off_order()
         picking = order.picking_ids
-        picking.action_assign()
         moves = picking.move_lines.sudo(self.salesperson)
         with self.assertRaises(UserError) as caught:
             moves.write({"state": "done"})
         self.assertIn("its goods cannot be delivered", caught.exception.name)
-        self.assertEqual(picking.move_lines.state, "assigned")
+        self.assertEqual(picking.move_lines.state, "confirmed")
 
     def test_done_move_line_quantity_refused(self):
         order = self.create_order(quantity=5)

@@ -20,7 +20,8 @@ ORDER_STATE_CASES = [
 
 # Backorder, over-delivery, then a return of over-invoiced goods, credited
 # from the order: invoicing ahead of delivery makes the delivery exposure
-# negative, so that the total stays what the customer has received.
+# negative, so that the total stays what the customer has received. The
+# credit note changes no figure until it is posted.
 DELIVERY_CASES = [
     ("confirm", None, 1100.0, 0.0),
     ("deliver", 4.0, 1100.0, 0.0),
@@ -30,7 +31,7 @@ DELIVERY_CASES = [
     ("invoice", None, 0.0, 1320.0),
     ("post", None, 0.0, 1320.0),
     ("return", 2.0, -220.0, 1320.0),
-    ("invoice_final", None, 0.0, 1100.0),
+    ("invoice_final", None, -220.0, 1320.0),
     ("post", None, 0.0, 1100.0),
 ]
 
@@ -81,22 +82,48 @@ ORDERED_SERVICE_CASES = [
     ("cancel_order", None, 0.0, 1100.0),
 ]
 
+# A draft credit note lowers no figure until it is posted, so that one drafted
+# and deleted afterwards cannot make room for an order.
 REFUND_DRAFT_CASES = [
     ("confirm", None, 1100.0, 0.0),
     ("deliver", 10.0, 1100.0, 0.0),
     ("invoice", None, 0.0, 1100.0),
     ("post", None, 0.0, 1100.0),
     ("pay", 400.0, 0.0, 700.0),
-    ("refund", "refund", 0.0, -400.0),
+    ("refund", "refund", 0.0, 700.0),
     ("post", None, 0.0, -400.0),
 ]
 
+REFUND_DRAFT_PARTIAL_CASES = [
+    ("confirm", None, 1100.0, 0.0),
+    ("deliver", 4.0, 1100.0, 0.0),
+    ("invoice", None, 660.0, 440.0),
+    ("post", None, 660.0, 440.0),
+    ("refund", "refund", 660.0, 440.0),
+    ("delete_invoice", None, 660.0, 440.0),
+]
+
+# The cancel mode credits the whole invoice, so the order lines count its
+# quantities as no longer invoiced, as when the invoice is cancelled: the
+# delivered goods are back in the delivery exposure, to invoice again.
 REFUND_CANCEL_CASES = [
     ("confirm", None, 1100.0, 0.0),
     ("deliver", 10.0, 1100.0, 0.0),
     ("invoice", None, 0.0, 1100.0),
     ("post", None, 0.0, 1100.0),
-    ("refund", "cancel", 0.0, 0.0),
+    ("refund", "cancel", 1100.0, 0.0),
+    ("invoice", None, 0.0, 1100.0),
+    ("post", None, 0.0, 1100.0),
+]
+
+REFUND_CANCEL_PARTIAL_CASES = [
+    ("confirm", None, 1100.0, 0.0),
+    ("deliver", 4.0, 1100.0, 0.0),
+    ("invoice", None, 660.0, 440.0),
+    ("post", None, 660.0, 440.0),
+    ("refund", "cancel", 1100.0, 0.0),
+    ("invoice", None, 660.0, 440.0),
+    ("post", None, 660.0, 440.0),
 ]
 
 # The modify mode credits the invoice and moves the order lines to a new
@@ -108,6 +135,15 @@ REFUND_MODIFY_CASES = [
     ("post", None, 0.0, 1100.0),
     ("refund", "modify", 0.0, 1100.0),
     ("cancel_invoice", None, 1100.0, 0.0),
+]
+
+REFUND_MODIFY_PARTIAL_CASES = [
+    ("confirm", None, 1100.0, 0.0),
+    ("deliver", 4.0, 1100.0, 0.0),
+    ("invoice", None, 660.0, 440.0),
+    ("post", None, 660.0, 440.0),
+    ("refund", "modify", 660.0, 440.0),
+    ("post", None, 660.0, 440.0),
 ]
 
 PAYMENT_CASES = [
@@ -177,7 +213,8 @@ UNINSURED_REFUND_CASES = [
     ("deliver", 10.0, 1100.0, 0.0, 0.0, 0.0),
     ("invoice", None, 0.0, 1100.0, 0.0, 0.0),
     ("post", None, 0.0, 1100.0, 0.0, 0.0),
-    ("refund", "refund", 0.0, 0.0, 0.0, 0.0),
+    ("refund", "refund", 0.0, 1100.0, 0.0, 0.0),
+    ("post", None, 0.0, 0.0, 0.0, 0.0),
 ]
 
 # The modify mode also makes a new draft invoice, which stays uninsured.
@@ -295,6 +332,10 @@ class ExposureScenarioCase(CreditExposureCase):
 
     def _step_draft_invoice(self, argument):
         self.invoice_doc.action_invoice_draft()
+
+    def _step_delete_invoice(self, argument):
+        self.invoice_doc.unlink()
+        self.invoice_doc = None
 
     def _step_pay(self, amount):
         self.payment_doc = self.pay(self.invoice_doc, amount)
@@ -428,11 +469,39 @@ class TestExposureCases(ExposureScenarioCase):
     def test_refund_draft_credit_note(self):
         self.run_case(self.create_order(quantity=10), REFUND_DRAFT_CASES)
 
+    def test_refund_draft_partly_invoiced(self):
+        self.run_case(self.create_order(quantity=10), REFUND_DRAFT_PARTIAL_CASES)
+
     def test_refund_cancel_mode(self):
         self.run_case(self.create_order(quantity=10), REFUND_CANCEL_CASES)
 
+    def test_refund_cancel_mode_partly_invoiced(self):
+        self.run_case(self.create_order(quantity=10), REFUND_CANCEL_PARTIAL_CASES)
+
     def test_refund_modify_mode(self):
         self.run_case(self.create_order(quantity=10), REFUND_MODIFY_CASES)
+
+    def test_refund_modify_mode_partly_invoiced(self):
+        self.run_case(self.create_order(quantity=10), REFUND_MODIFY_PARTIAL_CASES)
+
+    def test_refund_cancel_mode_by_accountant(self):
+        order = self.create_order(quantity=10)
+        order.sudo(self.salesperson).action_confirm()
+        self.deliver(order, 4.0)
+        invoice = self.invoice(order)
+        accountant = self._create_user(
+            "credit_refund_accountant", [self.env.ref("account.group_account_invoice")]
+        )
+        credit_note = self.refund(invoice, "cancel", user=accountant)
+        self.assertEqual(credit_note.state, "paid")
+        self.assertEqual(invoice.state, "paid")
+        line = order.order_line
+        self.assertEqual(line.qty_invoiced, 0.0)
+        self.assertEqual(line.qty_to_invoice, 4.0)
+        self.assertEqual(order.invoice_status, "to invoice")
+        self.assertFigures(
+            self.customer.sudo(self.salesperson), delivery=1100.0, financial=0.0
+        )
 
     def test_payments_and_entries(self):
         self.run_case(self.create_order(quantity=10), PAYMENT_CASES)

@@ -122,7 +122,6 @@ class TestI18nFr(BlockingCase):
             lambda p: p.state not in ("done", "cancel")
         )
         picking = self.as_french(picking, self.warehouse_user)
-        picking.action_assign()
         picking.move_lines.write({"quantity_done": 5})
         with self.assertRaises(UserError) as caught:
             picking.button_validate()
@@ -130,5 +129,19 @@ class TestI18nFr(BlockingCase):
             caught.exception.name,
             self.french_blocked_error(
                 order, "ses marchandises ne peuvent pas être livrées"
+            ),
+        )
+
+    def test_reservation_rejected_in_french(self):
+        order = self.cut_off_order()
+        picking = order.picking_ids.filtered(
+            lambda p: p.state not in ("done", "cancel")
+        )
+        with self.assertRaises(UserError) as caught:
+            self.as_french(picking, self.warehouse_user).action_assign()
+        self.assertEqual(
+            caught.exception.name,
+            self.french_blocked_error(
+                order, "aucun stock ne peut être réservé pour elle"
             ),
         )
