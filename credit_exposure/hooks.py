@@ -23,9 +23,6 @@ def pre_init_hook(cr):
             ADD COLUMN IF NOT EXISTS credit_blocked boolean;
         ALTER TABLE sale_order_line
             ADD COLUMN IF NOT EXISTS credit_open_amount numeric;
-        ALTER TABLE stock_picking
-            ADD COLUMN IF NOT EXISTS credit_insured boolean,
-            ADD COLUMN IF NOT EXISTS credit_blocked boolean;
         """
     )
     # An order counts for the commercial partner of its invoice address.
@@ -36,13 +33,8 @@ def pre_init_hook(cr):
          WHERE partner.id = so.partner_invoice_id
         """
     )
-    # No order is blocked before the addon is installed. Every order is
-    # insured by default, and so are the deliveries of an order.
+    # No order is blocked before the addon is installed.
     cr.execute("UPDATE sale_order SET credit_blocked = FALSE")
-    cr.execute(
-        "UPDATE stock_picking SET credit_insured = (sale_id IS NOT NULL), "
-        "credit_blocked = FALSE"
-    )
     # A line adds nothing unless its order is confirmed and it still has a
     # quantity to deliver or invoice. The other lines stay NULL for the ORM.
     cr.execute(

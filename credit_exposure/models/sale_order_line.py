@@ -31,14 +31,19 @@ class SaleOrderLine(models.Model):
         "tax_id",
     )
     def _compute_credit_open_amount(self):
+        draft_refunds = self._credit_draft_refund_quantities()
         for line in self:
             if line.state not in ("sale", "done"):
                 line.credit_open_amount = 0.0
                 continue
-            invoiced = line.qty_invoiced + line._credit_draft_refund_quantity()
+            invoiced = line.qty_invoiced + draft_refunds.get(line.id, 0.0)
             quantity = max(line.product_uom_qty, line.qty_delivered) - invoiced
             if not quantity:
                 line.credit_open_amount = 0.0
+                continue
+            if quantity == line.product_uom_qty:
+                # sale computes the line total with the same taxes and price.
+                line.credit_open_amount = line.price_total
                 continue
             order = line.order_id
             price = line.price_unit * (1.0 - (line.discount or 0.0) / 100.0)
@@ -86,19 +91,36 @@ class SaleOrderLine(models.Model):
         return super(SaleOrderLine, lines)._action_launch_procurement_rule()
 
     @api.multi
-    def _credit_draft_refund_quantity(self):
-        """Return the quantity of the line's draft credit notes, in the line's unit.
+    def _credit_draft_refund_quantities(self):
+        """Return {line id: quantity of its draft credit notes, in the line's unit}.
 
         sale's qty_invoiced deducts them, but a draft credit note lowers no
-        exposure until it is posted.
+        exposure until it is posted. One query for all the lines, without
+        record rules: the figures do not depend on who may read credit notes.
         """
-        self.ensure_one()
-        quantity = 0.0
-        # sudo: the figures do not depend on who may read the credit notes.
-        for invoice_line in self.sudo().invoice_lines:
-            invoice = invoice_line.invoice_id
-            if invoice.type == "out_refund" and invoice.state == "draft":
-                quantity += invoice_line.uom_id._compute_quantity(
-                    invoice_line.quantity, self.product_uom
+        ids = tuple(line_id for line_id in self.ids if isinstance(line_id, int))
+        if not ids:
+            return {}
+        self.env.cr.execute(
+            """
+            SELECT rel.order_line_id, invoice_line.quantity, invoice_line.uom_id
+              FROM sale_order_line_invoice_rel rel
+              JOIN account_invoice_line invoice_line
+                ON invoice_line.id = rel.invoice_line_id
+              JOIN account_invoice invoice ON invoice.id = invoice_line.invoice_id
+             WHERE rel.order_line_id IN %s
+               AND invoice.type = 'out_refund'
+               AND invoice.state = 'draft'
+            """,
+            (ids,),
+        )
+        quantities = {}
+        uom_model = self.env["product.uom"]
+        for line_id, quantity, uom_id in self.env.cr.fetchall():
+            line = self.browse(line_id)
+            if uom_id and uom_id != line.product_uom.id:
+                quantity = uom_model.browse(uom_id)._compute_quantity(
+                    quantity, line.product_uom
                 )
-        return quantity
+            quantities[line_id] = quantities.get(line_id, 0.0) + quantity
+        return quantities

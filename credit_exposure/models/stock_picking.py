@@ -10,16 +10,17 @@ PROCUREMENT_KEY = "credit_exposure_procuring"
 class StockPicking(models.Model):
     _inherit = "stock.picking"
 
+    # Not stored: both follow the order, and storing them would write every
+    # new delivery twice more. Related fields stay searchable.
+
     credit_insured = fields.Boolean(
         string="Insured",
         related="sale_id.credit_insured",
-        store=True,
         readonly=True,
     )
     credit_blocked = fields.Boolean(
         string="Credit Blocked",
         related="sale_id.credit_blocked",
-        store=True,
         readonly=True,
         help="The sales order is blocked by credit control: this delivery "
         "cannot be reserved or validated until a credit controller releases it.",
