@@ -34,6 +34,8 @@ def summarize(samples):
         "p95_ms": percentile(seconds, 0.95) * 1000.0,
         "queries": int(statistics.median(queries)),
         "queries_max": max(queries),
+        # In measurement order, for differences paired by repetition.
+        "samples_ms": [value * 1000.0 for value in seconds],
     }
     if all(len(sample) > 2 for sample in samples):
         summary["cpu_median_ms"] = statistics.median(s[2] for s in samples) * 1000.0

@@ -2,6 +2,7 @@
 
 import datetime
 import os
+import statistics
 
 from load import TIGHT_ORDERS
 from variants import LABELS, VARIANTS
@@ -382,6 +383,20 @@ def section_components(results):
     return lines
 
 
+def paired_overhead(credit, vanilla):
+    """Return the median of credit's extra time per repetition, over vanilla's median.
+
+    The variants run seconds apart in each repetition, so pairing them takes
+    out most of the machine's varying load. Runs recorded before the samples
+    were kept fall back to the difference of the medians.
+    """
+    pairs = list(zip(credit.get("samples_ms", []), vanilla.get("samples_ms", [])))
+    if not pairs:
+        return credit["median_ms"] / vanilla["median_ms"] - 1.0
+    extra = statistics.median(c - v for c, v in pairs)
+    return extra / vanilla["median_ms"]
+
+
 def section_goals(results):
     args = results["args"]
     sizes = args["sizes"]
@@ -392,19 +407,27 @@ def section_goals(results):
         credit = confirm.get(("credit", size, "confirm"))
         vanilla = confirm.get(("vanilla", size, "confirm"))
         if credit and vanilla:
-            overheads.append((size, credit["median_ms"] / vanilla["median_ms"] - 1.0))
+            overheads.append(
+                (
+                    size,
+                    credit["median_ms"] / vanilla["median_ms"] - 1.0,
+                    paired_overhead(credit, vanilla),
+                )
+            )
     if overheads:
-        worst = max(overheads, key=lambda item: item[1])
+        worst = max(overheads, key=lambda item: item[2])
         rows.append(
             (
                 "confirmation within 10 % of vanilla at every size",
-                "worst %+.1f %% at %s documents (%s)"
+                "worst %+.1f %% at %s documents, as the median of the differences "
+                "paired by repetition (%s); as the difference of the medians: %s"
                 % (
-                    100.0 * worst[1],
+                    100.0 * worst[2],
                     results["documents"][worst[0]],
-                    ", ".join("%+.1f %%" % (100.0 * o) for _, o in overheads),
+                    ", ".join("%+.1f %%" % (100.0 * o[2]) for o in overheads),
+                    ", ".join("%+.1f %%" % (100.0 * o[1]) for o in overheads),
                 ),
-                worst[1] <= CONFIRM_OVERHEAD_MAX,
+                worst[2] <= CONFIRM_OVERHEAD_MAX,
             )
         )
     first, last = sizes[0], sizes[-1]
