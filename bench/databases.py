@@ -15,7 +15,6 @@ _logger = logging.getLogger("credit_exposure.bench")
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 ODOO_BIN = os.path.join(ROOT, "runtime", "odoo-bin")
-SERVER_LAUNCHER = os.path.join(ROOT, "bench", "odoo_server.py")
 
 
 class Databases(object):
@@ -105,8 +104,12 @@ class Databases(object):
         return [sys.executable, ODOO_BIN] + self.odoo_options + list(arguments)
 
     def server_command(self, *arguments):
-        """Return the command line of a multi-process server (see odoo_server.py)."""
-        return [sys.executable, SERVER_LAUNCHER] + self.odoo_options + list(arguments)
+        """Return the command line of a multi-process server.
+
+        The compatibility layer lets Odoo 11's prefork workers set their float
+        CPU limits on Python 3.10 and later.
+        """
+        return self.odoo_command(*arguments)
 
     def install(self, name, modules, update=False):
         """Install (or update) modules in a database with Odoo's command line.

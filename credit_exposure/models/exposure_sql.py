@@ -132,10 +132,7 @@ TRIGGERS = [
     (
         "invoice",
         "account_invoice",
-        [
-            (DRAFT_INVOICES, "inv.id = {row}.id"),
-            (RECEIVABLES, "aml.invoice_id = {row}.id"),
-        ],
+        [(DRAFT_INVOICES, "inv.id = {row}.id")],
         (
             "state",
             "type",
@@ -145,6 +142,14 @@ TRIGGERS = [
             "currency_id",
             "credit_insured",
         ),
+    ),
+    # Apart from the draft invoices: Odoo 11 has no index on the journal
+    # items' invoice_id, so this one must run only when the flag changes.
+    (
+        "invoice_insured",
+        "account_invoice",
+        [(RECEIVABLES, "aml.invoice_id = {row}.id")],
+        ("credit_insured",),
     ),
 ]
 
