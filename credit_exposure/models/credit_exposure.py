@@ -234,6 +234,7 @@ class CreditExposure(models.AbstractModel):
             ("company_id", "=", company.id),
             ("state", "=", "draft"),
             ("type", "=", "out_invoice"),
+            ("amount_total", ">", 0.0),
         ]
 
     @api.model

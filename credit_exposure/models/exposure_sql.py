@@ -53,8 +53,9 @@ RECEIVABLES = """
     HAVING SUM(%(amount)s) != 0
 """ % {"amount": RECEIVABLE_AMOUNT}
 
-# Draft customer invoices. Draft credit notes count only once posted, so
-# that a credit note drafted and deleted afterwards cannot make room.
+# Draft customer invoices. Draft credit notes, and draft invoices whose total
+# is negative, count only once posted, so that a draft made and deleted
+# afterwards cannot make room for an order.
 DRAFT_INVOICES = """
     SELECT inv.commercial_partner_id, inv.company_id, inv.currency_id,
            inv.credit_insured, 'financial', {sign} * SUM(inv.amount_total)
@@ -62,6 +63,7 @@ DRAFT_INVOICES = """
      WHERE {where}
        AND inv.state = 'draft'
        AND inv.type = 'out_invoice'
+       AND inv.amount_total > 0
        AND inv.commercial_partner_id IS NOT NULL
      GROUP BY 1, 2, 3, 4
     HAVING SUM(inv.amount_total) != 0

@@ -218,14 +218,19 @@ class ResPartner(models.Model):
             )
         self._credit_check_ceiling_values(vals)
         customers = {}
+        drafts = self.env["account.invoice"]
         if any(name in vals for name in COMMERCIAL_FIELDS):
             customers = {
                 order.id: order.credit_partner_id.id
                 for order in self._credit_open_orders()
             }
+            drafts = self._credit_draft_invoices()
+        before = {invoice.id: invoice.commercial_partner_id for invoice in drafts}
         result = super(ResPartner, self).write(vals)
         if customers:
             self._credit_check_moved_orders(customers)
+        if drafts:
+            self._credit_check_moved_drafts(drafts, before)
         return result
 
     @api.multi
@@ -366,6 +371,67 @@ class ResPartner(models.Model):
                 picking.state not in ("done", "cancel") for picking in order.picking_ids
             )
         )
+
+    @api.multi
+    def _credit_draft_invoices(self):
+        """Return the draft customer invoices of these partners and their contacts."""
+        return (
+            self.env["account.invoice"]
+            .sudo()
+            .search(
+                [
+                    ("partner_id", "child_of", self.ids),
+                    ("state", "=", "draft"),
+                    ("type", "=", "out_invoice"),
+                ]
+            )
+        )
+
+    @api.model
+    def _credit_check_moved_drafts(self, drafts, before):
+        """Refuse to move draft invoices to a customer they would block.
+
+        A draft invoice has no order to block, so a move that takes its new
+        customer over a ceiling, with blocking on, is for a credit controller
+        to make. before maps invoice ids to their customer before the move.
+        """
+        if self._credit_is_controller():
+            return
+        drafts.invalidate_cache(["commercial_partner_id"], drafts.ids)
+        moved = drafts.filtered(
+            lambda invoice: invoice.commercial_partner_id != before[invoice.id]
+        )
+        for company in moved.mapped("company_id"):
+            customers = (
+                moved.filtered(
+                    lambda invoice, company=company: invoice.company_id == company
+                )
+                .mapped("commercial_partner_id")
+                .filtered(lambda customer: customer._credit_has_check())
+            )
+            if not customers:
+                continue
+            figures = self.env["credit.exposure"].compute_figures(customers, company)
+            for customer in customers:
+                decision = customer._credit_decide(
+                    figures.get(customer.id, ZERO_FIGURES), company
+                )
+                if decision.action == rules.BLOCK:
+                    raise ValidationError(
+                        _(
+                            "Moving %(contacts)s takes its draft invoices to "
+                            "%(customer)s, which then exceeds a credit ceiling.\n"
+                            "%(details)s\nAsk a credit controller to move it, or "
+                            "post or cancel the draft invoices first."
+                        )
+                        % {
+                            "contacts": ", ".join(self.mapped("display_name")),
+                            "customer": customer.display_name,
+                            "details": customer._credit_decision_message(
+                                decision, company.currency_id, with_order=False
+                            ),
+                        }
+                    )
 
     @api.model
     def _credit_check_moved_orders(self, customers):

@@ -192,6 +192,13 @@ class SaleOrder(models.Model):
         elif state == "draft":
             reopened = self.filtered(lambda order: order.state == "cancel")
         elif state == "cancel":
+            # As sale_stock's action_cancel does, so that writing the state
+            # cannot leave a delivery open: a delivered order is refused.
+            pickings = self.mapped("picking_ids").filtered(
+                lambda picking: picking.state != "cancel"
+            )
+            if pickings:
+                pickings.action_cancel()
             cancelled = self.filtered("credit_blocked")
         if confirmed:
             decisions = confirmed._credit_decisions()
@@ -575,6 +582,11 @@ class SaleOrder(models.Model):
                         insured_delivery=figures.insured_delivery + insured,
                     )
                     amount = order._credit_amount_in(company.currency_id)
+                    if amount < 0:
+                        # An order of a negative total adds nothing: its
+                        # negative lines lower no exposure until invoiced.
+                        decisions.append((order, None))
+                        continue
                     added[partner.id][0] += amount
                     if order.credit_insured:
                         added[partner.id][1] += amount
@@ -593,8 +605,10 @@ class SaleOrder(models.Model):
         # which Odoo 11 reads again as superuser.
         if self.pricelist_id.currency_id == currency:
             return self.amount_total
+        # The rates of the order's company, as compute_figures() converts the
+        # exposure with them, whatever the user's current company.
         return self.currency_id.with_context(
-            date=fields.Date.context_today(self)
+            date=fields.Date.context_today(self), company_id=self.company_id.id
         ).compute(self.amount_total, currency, round=False)
 
     @api.multi

@@ -14,9 +14,10 @@ class SaleOrderLine(models.Model):
         "taxes included, in the order currency: the larger of the ordered and "
         "delivered quantities, less the invoiced quantity (draft invoices "
         "included, credit notes once posted), at the discounted unit price. "
-        "Zero unless the order is "
-        "confirmed. Negative when more is invoiced than ordered or delivered, "
-        "as on a down payment line, so that the invoice is counted once.",
+        "Zero unless the order is confirmed, and zero for a line at a negative "
+        "price until it is invoiced. Negative when more is invoiced than "
+        "ordered or delivered, as on a down payment line, so that the invoice "
+        "is counted once.",
     )
 
     @api.depends(
@@ -41,6 +42,11 @@ class SaleOrderLine(models.Model):
             if not quantity:
                 line.credit_open_amount = 0.0
                 continue
+            if quantity > 0 and line.price_unit < 0:
+                # A discount line lowers no exposure until it is invoiced, so
+                # that a negative line cannot make room for another order.
+                line.credit_open_amount = 0.0
+                continue
             if quantity == line.product_uom_qty:
                 # sale computes the line total with the same taxes and price.
                 line.credit_open_amount = line.price_total
@@ -55,6 +61,16 @@ class SaleOrderLine(models.Model):
                 partner=order.partner_shipping_id,
             )
             line.credit_open_amount = taxes["total_included"]
+
+    @api.constrains("invoice_lines")
+    def _check_credit_invoice_lines(self):
+        """Link order lines only to invoice lines of their own customer.
+
+        The same check as on the invoice line's side, so that a link written
+        from either side cannot move an amount to another customer or invoice
+        a blocked order.
+        """
+        self.sudo().mapped("invoice_lines")._credit_check_sale_lines(linking=True)
 
     @api.model
     def create(self, vals):

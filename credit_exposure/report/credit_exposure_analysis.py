@@ -171,6 +171,7 @@ class CreditExposureAnalysis(models.Model):
               JOIN res_company company ON company.id = inv.company_id
              WHERE inv.state = 'draft'
                AND inv.type = 'out_invoice'
+               AND inv.amount_total > 0
         """
 
     def _credit_view_query(self):

@@ -1,0 +1,169 @@
+"""Negative amounts, raw cancellations and moved contacts make no room.
+
+The customer has a management ceiling of 1,000; a unit costs 110, taxes
+included, so an order of 9 units (990) fits and a second one does not.
+"""
+
+from odoo.exceptions import UserError, ValidationError
+
+from .test_blocking import BlockingCase
+
+
+class TestBypassNegative(BlockingCase):
+    @classmethod
+    def setUpClass(cls):
+        super(TestBypassNegative, cls).setUpClass()
+        # A salesperson who may also edit contacts.
+        cls.contact_editor = cls._create_user(
+            "credit_contact_editor",
+            [
+                cls.env.ref("sales_team.group_sale_salesman"),
+                cls.env.ref("base.group_partner_manager"),
+            ],
+        )
+
+    def setUp(self):
+        super(TestBypassNegative, self).setUp()
+        self.set_ceilings(self.customer, management=1000.0)
+
+    def income_account(self):
+        return self.product.categ_id.property_account_income_categ_id
+
+    def draft_invoice(self, partner, price, quantity=1.0, sale_lines=None):
+        """Create as the salesperson a draft invoice of one untaxed line."""
+        line = {
+            "name": "Credit test line",
+            "account_id": self.income_account().id,
+            "quantity": quantity,
+            "price_unit": price,
+        }
+        if sale_lines:
+            line["sale_line_ids"] = [(6, 0, sale_lines.ids)]
+        return (
+            self.env["account.invoice"]
+            .sudo(self.salesperson)
+            .create(
+                {
+                    "partner_id": partner.id,
+                    "type": "out_invoice",
+                    "account_id": partner.property_account_receivable_id.id,
+                    "invoice_line_ids": [(0, 0, line)],
+                }
+            )
+        )
+
+    def confirmed_order(self, quantity=9, product=None):
+        order = self.create_order(quantity=quantity, product=product or self.product)
+        self.confirm(order)
+        self.assertEqual(order.state, "sale")
+        self.assertEqual(order.credit_state, "ok")
+        return order
+
+    def test_negative_draft_invoice_lowers_nothing(self):
+        self.draft_invoice(self.customer, -5000.0)
+        self.assertFigures(self.customer, 0.0, 0.0)
+
+    def test_negative_draft_invoice_makes_no_room(self):
+        self.enable_blocking()
+        self.confirmed_order()
+        self.draft_invoice(self.customer, -5000.0)
+        order = self.create_order(quantity=9, product=self.product_ordered)
+        self.confirm(order, context={"credit_exposure_accept_block": True})
+        self.assertTrue(order.credit_blocked)
+
+    def test_negative_line_lowers_nothing(self):
+        order = self.confirmed_order(quantity=1, product=self.product_ordered)
+        order.sudo(self.salesperson).write(
+            {
+                "order_line": [
+                    (
+                        0,
+                        0,
+                        {
+                            "product_id": self.product_ordered.id,
+                            "product_uom_qty": 1.0,
+                            "price_unit": -5000.0,
+                            "tax_id": [(6, 0, self.tax.ids)],
+                        },
+                    )
+                ]
+            }
+        )
+        self.assertFigures(self.customer, 110.0, 0.0)
+
+    def test_negative_order_confirms(self):
+        self.enable_blocking()
+        self.confirmed_order()
+        self.assertFigures(self.customer, 990.0, 0.0)
+        order = self.create_order(
+            quantity=1, price=-500.0, product=self.product_ordered
+        )
+        self.confirm(order)
+        self.assertEqual(order.state, "sale")
+        self.assertEqual(order.credit_state, "ok")
+        self.assertFigures(self.customer, 990.0, 0.0)
+
+    def test_cancel_by_write_cancels_delivery(self):
+        order = self.cut_off_order()
+        order.sudo(self.salesperson).write({"state": "cancel"})
+        self.assertEqual(order.picking_ids.mapped("state"), ["cancel"])
+        self.assertFalse(order.credit_blocked)
+
+    def test_cancel_by_write_of_delivered_order_refused(self):
+        order = self.confirmed_order(quantity=2)
+        self.deliver(order.with_env(self.env), 2)
+        with self.assertRaises(UserError):
+            order.sudo(self.salesperson).write({"state": "cancel"})
+
+    def test_link_from_order_line_to_other_customer_refused(self):
+        order = self.confirmed_order(quantity=2, product=self.product_ordered)
+        invoice = self.draft_invoice(self.other_customer, 110.0)
+        with self.assertRaises(ValidationError):
+            order.order_line.sudo(self.salesperson).write(
+                {"invoice_lines": [(4, invoice.invoice_line_ids.id)]}
+            )
+
+    def test_link_from_order_line_keeps_figures(self):
+        order = self.confirmed_order(quantity=2, product=self.product_ordered)
+        invoice = self.draft_invoice(self.other_customer, 110.0)
+        try:
+            with self.env.cr.savepoint():
+                order.order_line.sudo(self.salesperson).write(
+                    {"invoice_lines": [(4, invoice.invoice_line_ids.id)]}
+                )
+        except ValidationError:
+            pass
+        self.assertFigures(self.customer, 220.0, 0.0)
+
+    def test_moving_contact_with_draft_invoice_refused(self):
+        self.enable_blocking()
+        self.confirmed_order()
+        other_contact = self.env["res.partner"].create(
+            {"name": "Credit Moved Contact", "parent_id": self.other_customer.id}
+        )
+        self.draft_invoice(other_contact, 800.0)
+        with self.assertRaises(ValidationError), self.env.cr.savepoint():
+            other_contact.sudo(self.contact_editor).write(
+                {"parent_id": self.customer.id}
+            )
+        other_contact.invalidate_cache()
+        self.assertEqual(other_contact.commercial_partner_id, self.other_customer)
+
+    def test_controller_moves_contact_with_draft_invoice(self):
+        self.enable_blocking()
+        self.confirmed_order()
+        other_contact = self.env["res.partner"].create(
+            {"name": "Credit Moved Contact", "parent_id": self.other_customer.id}
+        )
+        self.draft_invoice(other_contact, 800.0)
+        other_contact.sudo(self.controller).write({"parent_id": self.customer.id})
+        self.assertFigures(self.customer, 990.0, 800.0)
+
+    def test_moving_contact_with_draft_invoice_within_ceiling(self):
+        self.enable_blocking()
+        other_contact = self.env["res.partner"].create(
+            {"name": "Credit Moved Contact", "parent_id": self.other_customer.id}
+        )
+        self.draft_invoice(other_contact, 800.0)
+        other_contact.sudo(self.contact_editor).write({"parent_id": self.customer.id})
+        self.assertFigures(self.customer, 0.0, 800.0)
