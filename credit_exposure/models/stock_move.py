@@ -64,15 +64,29 @@ class StockMove(models.Model):
 
         They are the moves of the order's procurement group, so the picking
         steps before the delivery count too. Moves from a customer, such as
-        returns, reserve nothing and pass.
+        returns, reserve nothing and pass. One query finds the moves of blocked
+        orders, without record rules: a warehouse user may not read orders.
         """
-        # sudo: a warehouse user may not read the sales order.
-        return self.sudo().filtered(
-            lambda move: (
-                move.group_id.sale_id.credit_blocked
-                or move.sale_line_id.order_id.credit_blocked
-            )
-            and not move.location_id.should_bypass_reservation()
+        ids = tuple(move_id for move_id in self.ids if isinstance(move_id, int))
+        if not ids:
+            return self.browse()
+        self.recompute()
+        self.env.cr.execute(
+            """
+            SELECT move.id
+              FROM stock_move move
+              LEFT JOIN procurement_group grp ON grp.id = move.group_id
+              LEFT JOIN sale_order group_order ON group_order.id = grp.sale_id
+              LEFT JOIN sale_order_line sol ON sol.id = move.sale_line_id
+              LEFT JOIN sale_order line_order ON line_order.id = sol.order_id
+             WHERE move.id IN %s
+               AND (group_order.credit_blocked OR line_order.credit_blocked)
+            """,
+            (ids,),
+        )
+        blocked = self.sudo().browse([row[0] for row in self.env.cr.fetchall()])
+        return blocked.filtered(
+            lambda move: not move.location_id.should_bypass_reservation()
         )
 
     @api.model
