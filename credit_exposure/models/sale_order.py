@@ -166,8 +166,12 @@ class SaleOrder(models.Model):
             # The check reads and the block writes stored computed fields.
             return self.with_context(recompute=True).create(vals)
         self._credit_check_protected(vals)
+        state = vals.get("state", self.env.context.get("default_state"))
+        if state in CONFIRMED_STATES and not vals.get("confirmation_date"):
+            # sale_stock's procurement, which runs inside create() for the
+            # lines of a confirmed order, reads the confirmation date.
+            vals = dict(vals, confirmation_date=fields.Datetime.now())
         order = super(SaleOrder, self).create(vals)
-        order._credit_set_confirmation_date()
         order._credit_check_growth(force=True)
         return order
 
@@ -451,8 +455,9 @@ class SaleOrder(models.Model):
     def _credit_set_confirmation_date(self):
         """Set the confirmation date of confirmed orders that have none to now.
 
-        action_confirm sets it, but an order confirmed by writing or creating
-        its state has none, and sale_stock's procurement then fails on it.
+        action_confirm sets it, but an order confirmed by writing its state has
+        none, and sale_stock's procurement then fails on it. create() sets it
+        in the values instead, because the procurement runs inside create().
         """
         undated = self.filtered(
             lambda order: order.state in CONFIRMED_STATES
