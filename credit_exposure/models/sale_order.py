@@ -3,7 +3,7 @@ from email.utils import formataddr
 
 from odoo import SUPERUSER_ID, _, api, fields, models
 from odoo.exceptions import AccessError, UserError
-from odoo.tools import html_escape, plaintext2html
+from odoo.tools import float_compare, html_escape, plaintext2html
 
 from .. import rules
 from .credit_exposure import ZERO_FIGURES
@@ -271,11 +271,28 @@ class SaleOrder(models.Model):
 
     @api.multi
     def action_invoice_create(self, grouped=False, final=False):
-        """Refuse to invoice blocked orders, and pass the insured flag on."""
+        """Refuse to invoice blocked orders, and pass the insured flag on.
+
+        Insured and uninsured orders are invoiced separately, so that each
+        invoice carries the flag of all its orders.
+        """
         self._credit_check_not_blocked("invoice")
-        invoice_ids = super(SaleOrder, self).action_invoice_create(
-            grouped=grouped, final=final
-        )
+        groups = [
+            orders
+            for orders in (
+                self.filtered("credit_insured"),
+                self.filtered(lambda order: not order.credit_insured),
+            )
+            if orders._credit_has_lines_to_invoice(final)
+        ]
+        if not groups:
+            # sale raises its own "no invoiceable line" error.
+            groups = [self]
+        invoice_ids = []
+        for orders in groups:
+            invoice_ids += super(SaleOrder, orders).action_invoice_create(
+                grouped=grouped, final=final
+            )
         for invoice in self.env["account.invoice"].browse(invoice_ids):
             orders = invoice.invoice_line_ids.mapped("sale_line_ids.order_id")
             insured = all(orders.mapped("credit_insured"))
@@ -776,3 +793,21 @@ class SaleOrder(models.Model):
                 "controllers": ", ".join(controllers) or _("no member yet"),
             }
         )
+
+    @api.multi
+    def _credit_has_lines_to_invoice(self, final):
+        """Tell whether action_invoice_create would invoice a line of the orders.
+
+        Like sale, it invoices positive quantities, and negative ones only
+        when final is set.
+        """
+        precision = self.env["decimal.precision"].precision_get(
+            "Product Unit of Measure"
+        )
+        for line in self.mapped("order_line"):
+            quantity = line.qty_to_invoice
+            if float_compare(quantity, 0.0, precision_digits=precision) > 0:
+                return True
+            if final and float_compare(quantity, 0.0, precision_digits=precision) < 0:
+                return True
+        return False
