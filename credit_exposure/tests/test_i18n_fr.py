@@ -1,4 +1,4 @@
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 
 from .test_blocking import ACCEPT_BLOCK, BlockingCase
 
@@ -145,3 +145,23 @@ class TestI18nFr(BlockingCase):
                 order, "aucun stock ne peut être réservé pour elle"
             ),
         )
+
+    def test_uninsured_invoice_rejected_in_french(self):
+        invoices = self.as_french(self.env["account.invoice"], self.salesperson)
+        with self.assertRaises(AccessError) as caught:
+            invoices.create(
+                {
+                    "partner_id": self.customer.id,
+                    "type": "out_invoice",
+                    "account_id": self.customer.property_account_receivable_id.id,
+                    "credit_insured": False,
+                }
+            )
+        message = caught.exception.name
+        self.assertIn(
+            "Seul un contrôleur crédit peut modifier Assuré (nouvelle facture de "
+            "%s) par rapport à sa valeur par défaut, assurée. Adressez-vous à un "
+            "membre du groupe Contrôleur crédit (" % self.customer.name,
+            message,
+        )
+        self.assertIn(self.controller.name, message)
