@@ -176,6 +176,25 @@ class SaleOrder(models.Model):
         return order
 
     @api.multi
+    def unlink(self):
+        """Reject the deletion of orders that credit release logs record."""
+        # sudo: a sales manager may not read every release log.
+        logs = (
+            self.env["credit.release.log"].sudo().search([("order_id", "in", self.ids)])
+        )
+        if logs:
+            raise UserError(
+                _(
+                    "The sales order %(orders)s cannot be deleted, because credit "
+                    "release logs record its release. They are an audit trail "
+                    "that only the superuser may delete. Keep the order "
+                    "cancelled instead."
+                )
+                % {"orders": ", ".join(logs.mapped("order_id.name"))}
+            )
+        return super(SaleOrder, self).unlink()
+
+    @api.multi
     def write(self, vals):
         """Check orders confirmed by any path, and reset reopened ones.
 

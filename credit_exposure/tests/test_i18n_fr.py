@@ -165,3 +165,20 @@ class TestI18nFr(BlockingCase):
             message,
         )
         self.assertIn(self.controller.name, message)
+
+    def test_released_order_deletion_rejected_in_french(self):
+        order = self.blocked_order()
+        order.sudo(self.controller).credit_release("Guarantee received")
+        order.action_cancel()
+        self.salesperson.write(
+            {"groups_id": [(4, self.env.ref("sales_team.group_sale_manager").id)]}
+        )
+        with self.assertRaises(UserError) as caught:
+            self.as_french(order, self.salesperson).unlink()
+        self.assertEqual(
+            caught.exception.name,
+            "Le bon de commande %s ne peut pas être supprimé, car le journal des "
+            "déblocages crédit enregistre son déblocage. Ce journal est une piste "
+            "d'audit que seul le superutilisateur peut supprimer. Laissez plutôt "
+            "la commande annulée." % order.name,
+        )
