@@ -23,6 +23,13 @@ class AccountInvoice(models.Model):
         """Keep the lines linked only to orders of the invoice's customer."""
         self.mapped("invoice_line_ids")._credit_check_sale_lines()
 
+    @api.model
+    def create(self, vals):
+        """Create the invoice, then check its Insured flag against its origin."""
+        invoice = super(AccountInvoice, self).create(vals)
+        invoice._credit_check_created_insured()
+        return invoice
+
     @api.multi
     def write(self, vals):
         """Refuse to open or pay a draft invoice of a blocked order directly.
@@ -117,6 +124,61 @@ class AccountInvoice(models.Model):
         """Copy the insured flag to the invoice that replaces a credited one."""
         fields_list = super(AccountInvoice, self)._get_refund_modify_read_fields()
         return fields_list + ["credit_insured"]
+
+    @api.multi
+    def _credit_check_created_insured(self):
+        """Raise AccessError if a non-controller flags a new invoice unlike its origin.
+
+        The origin is the credited invoice for a credit note, else the sales
+        orders of the lines, else the default: insured. Insured and uninsured
+        orders on one invoice always differ from one of them. Our own invoicing
+        paths pass the flag of the origin, or create the invoice without lines
+        and set the flag as superuser.
+        """
+        if self.env.uid == SUPERUSER_ID:
+            return
+        # sudo: a salesperson may not read every order the lines link to.
+        invoice = self.sudo()
+        if invoice.type not in ("out_invoice", "out_refund"):
+            return
+        orders = invoice.mapped("invoice_line_ids.sale_line_ids.order_id")
+        flags = set(orders.mapped("credit_insured"))
+        field = self._fields["credit_insured"].get_description(self.env)["string"]
+        values = {
+            "field": field,
+            "customer": invoice.commercial_partner_id.display_name,
+            "orders": ", ".join(orders.mapped("name")),
+        }
+        if invoice.type == "out_refund" and invoice.refund_invoice_id:
+            differs = invoice.credit_insured != invoice.refund_invoice_id.credit_insured
+            description = _(
+                "%(field)s of the new credit note for %(customer)s to differ from "
+                "the invoice %(invoice)s it credits"
+            )
+            values["invoice"] = invoice.refund_invoice_id.number or ""
+        elif len(flags) > 1:
+            differs = True
+            description = _(
+                "%(field)s of the new invoice for %(customer)s to differ from some "
+                "of its sales orders (%(orders)s). Invoice insured and uninsured "
+                "orders separately"
+            )
+        elif flags:
+            differs = invoice.credit_insured not in flags
+            description = _(
+                "%(field)s of the new invoice for %(customer)s to differ from its "
+                "sales orders (%(orders)s)"
+            )
+        else:
+            differs = not invoice.credit_insured
+            description = _(
+                "%(field)s of the new invoice for %(customer)s from its default, "
+                "insured"
+            )
+        if differs:
+            self.env["res.partner"]._credit_check_controller(
+                description % values, company=invoice.company_id
+            )
 
     @api.multi
     def _credit_check_not_blocked(self):

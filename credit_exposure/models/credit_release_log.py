@@ -9,8 +9,10 @@ class CreditReleaseLog(models.Model):
     _description = "Credit Release Log"
     _order = "date desc, id desc"
 
+    # restrict: sale.order.unlink() rejects the deletion of a released order
+    # first, with a message, so that the audit trail survives.
     order_id = fields.Many2one(
-        "sale.order", required=True, readonly=True, ondelete="cascade"
+        "sale.order", required=True, readonly=True, ondelete="restrict"
     )
     partner_id = fields.Many2one(
         "res.partner", string="Customer", required=True, readonly=True

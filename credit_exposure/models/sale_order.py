@@ -3,7 +3,7 @@ from email.utils import formataddr
 
 from odoo import SUPERUSER_ID, _, api, fields, models
 from odoo.exceptions import AccessError, UserError
-from odoo.tools import html_escape, plaintext2html
+from odoo.tools import float_compare, html_escape, plaintext2html
 
 from .. import rules
 from .credit_exposure import ZERO_FIGURES
@@ -166,10 +166,33 @@ class SaleOrder(models.Model):
             # The check reads and the block writes stored computed fields.
             return self.with_context(recompute=True).create(vals)
         self._credit_check_protected(vals)
+        state = vals.get("state", self.env.context.get("default_state"))
+        if state in CONFIRMED_STATES and not vals.get("confirmation_date"):
+            # sale_stock's procurement, which runs inside create() for the
+            # lines of a confirmed order, reads the confirmation date.
+            vals = dict(vals, confirmation_date=fields.Datetime.now())
         order = super(SaleOrder, self).create(vals)
-        order._credit_set_confirmation_date()
         order._credit_check_growth(force=True)
         return order
+
+    @api.multi
+    def unlink(self):
+        """Reject the deletion of orders that credit release logs record."""
+        # sudo: a sales manager may not read every release log.
+        logs = (
+            self.env["credit.release.log"].sudo().search([("order_id", "in", self.ids)])
+        )
+        if logs:
+            raise UserError(
+                _(
+                    "The sales order %(orders)s cannot be deleted, because credit "
+                    "release logs record its release. They are an audit trail "
+                    "that only the superuser may delete. Keep the order "
+                    "cancelled instead."
+                )
+                % {"orders": ", ".join(logs.mapped("order_id.name"))}
+            )
+        return super(SaleOrder, self).unlink()
 
     @api.multi
     def write(self, vals):
@@ -274,11 +297,28 @@ class SaleOrder(models.Model):
 
     @api.multi
     def action_invoice_create(self, grouped=False, final=False):
-        """Refuse to invoice blocked orders, and pass the insured flag on."""
+        """Refuse to invoice blocked orders, and pass the insured flag on.
+
+        Insured and uninsured orders are invoiced separately, so that each
+        invoice carries the flag of all its orders.
+        """
         self._credit_check_not_blocked("invoice")
-        invoice_ids = super(SaleOrder, self).action_invoice_create(
-            grouped=grouped, final=final
-        )
+        groups = [
+            orders
+            for orders in (
+                self.filtered("credit_insured"),
+                self.filtered(lambda order: not order.credit_insured),
+            )
+            if orders._credit_has_lines_to_invoice(final)
+        ]
+        if not groups:
+            # sale raises its own "no invoiceable line" error.
+            groups = [self]
+        invoice_ids = []
+        for orders in groups:
+            invoice_ids += super(SaleOrder, orders).action_invoice_create(
+                grouped=grouped, final=final
+            )
         for invoice in self.env["account.invoice"].browse(invoice_ids):
             orders = invoice.invoice_line_ids.mapped("sale_line_ids.order_id")
             insured = all(orders.mapped("credit_insured"))
@@ -458,8 +498,9 @@ class SaleOrder(models.Model):
     def _credit_set_confirmation_date(self):
         """Set the confirmation date of confirmed orders that have none to now.
 
-        action_confirm sets it, but an order confirmed by writing or creating
-        its state has none, and sale_stock's procurement then fails on it.
+        action_confirm sets it, but an order confirmed by writing its state has
+        none, and sale_stock's procurement then fails on it. create() sets it
+        in the values instead, because the procurement runs inside create().
         """
         undated = self.filtered(
             lambda order: order.state in CONFIRMED_STATES
@@ -785,3 +826,21 @@ class SaleOrder(models.Model):
                 "controllers": ", ".join(controllers) or _("no member yet"),
             }
         )
+
+    @api.multi
+    def _credit_has_lines_to_invoice(self, final):
+        """Tell whether action_invoice_create would invoice a line of the orders.
+
+        Like sale, it invoices positive quantities, and negative ones only
+        when final is set.
+        """
+        precision = self.env["decimal.precision"].precision_get(
+            "Product Unit of Measure"
+        )
+        for line in self.mapped("order_line"):
+            quantity = line.qty_to_invoice
+            if float_compare(quantity, 0.0, precision_digits=precision) > 0:
+                return True
+            if final and float_compare(quantity, 0.0, precision_digits=precision) < 0:
+                return True
+        return False

@@ -19,3 +19,4 @@ from . import test_exposure_companies
 from . import test_exposure_queries
 from . import test_exposure_scope
 from . import test_i18n_fr
+from . import test_invoice_insured

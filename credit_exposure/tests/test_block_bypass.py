@@ -87,6 +87,50 @@ class TestBlockBypass(BlockingCase):
         )
         self.assertTrue(order.confirmation_date)
 
+    def create_confirmed_order(self, partner, quantity):
+        """Create as the salesperson an order in state sale, with no date given."""
+        return (
+            self.env["sale.order"]
+            .sudo(self.salesperson)
+            .create(
+                {
+                    "partner_id": partner.id,
+                    "state": "sale",
+                    "order_line": [
+                        (
+                            0,
+                            0,
+                            {
+                                "product_id": self.product.id,
+                                "product_uom_qty": quantity,
+                                "price_unit": 100.0,
+                                "tax_id": [(6, 0, self.tax.ids)],
+                            },
+                        )
+                    ],
+                }
+            )
+        )
+
+    def assertConfirmedAndProcured(self, order, quantity):
+        """Assert that order is confirmed, dated, unblocked and to deliver."""
+        self.assertEqual(order.state, "sale")
+        self.assertEqual(order.credit_state, "ok")
+        self.assertTrue(order.confirmation_date)
+        moves = self.env["stock.move"].search(
+            [("sale_line_id", "in", order.order_line.ids)]
+        )
+        self.assertEqual(sum(moves.mapped("product_uom_qty")), quantity)
+
+    def test_create_confirmed_within_ceiling_procures(self):
+        order = self.create_confirmed_order(self.customer, 5)
+        self.assertConfirmedAndProcured(order, 5.0)
+        self.assertFigures(self.customer, delivery=550.0, financial=0.0)
+
+    def test_create_confirmed_without_ceiling_procures(self):
+        order = self.create_confirmed_order(self.other_customer, 20)
+        self.assertConfirmedAndProcured(order, 20.0)
+
     def test_release_of_written_state_procures(self):
         self.enable_blocking()
         order = self.create_order(quantity=10)

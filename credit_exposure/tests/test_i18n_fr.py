@@ -1,4 +1,4 @@
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 
 from .test_blocking import ACCEPT_BLOCK, BlockingCase
 
@@ -144,4 +144,41 @@ class TestI18nFr(BlockingCase):
             self.french_blocked_error(
                 order, "aucun stock ne peut être réservé pour elle"
             ),
+        )
+
+    def test_uninsured_invoice_rejected_in_french(self):
+        invoices = self.as_french(self.env["account.invoice"], self.salesperson)
+        with self.assertRaises(AccessError) as caught:
+            invoices.create(
+                {
+                    "partner_id": self.customer.id,
+                    "type": "out_invoice",
+                    "account_id": self.customer.property_account_receivable_id.id,
+                    "credit_insured": False,
+                }
+            )
+        message = caught.exception.name
+        self.assertIn(
+            "Seul un contrôleur crédit peut modifier Assuré (nouvelle facture de "
+            "%s) par rapport à sa valeur par défaut, assurée. Adressez-vous à un "
+            "membre du groupe Contrôleur crédit (" % self.customer.name,
+            message,
+        )
+        self.assertIn(self.controller.name, message)
+
+    def test_released_order_deletion_rejected_in_french(self):
+        order = self.blocked_order()
+        order.sudo(self.controller).credit_release("Guarantee received")
+        order.action_cancel()
+        self.salesperson.write(
+            {"groups_id": [(4, self.env.ref("sales_team.group_sale_manager").id)]}
+        )
+        with self.assertRaises(UserError) as caught:
+            self.as_french(order, self.salesperson).unlink()
+        self.assertEqual(
+            caught.exception.name,
+            "Le bon de commande %s ne peut pas être supprimé, car le journal des "
+            "déblocages crédit enregistre son déblocage. Ce journal est une piste "
+            "d'audit que seul le superutilisateur peut supprimer. Laissez plutôt "
+            "la commande annulée." % order.name,
         )

@@ -201,3 +201,52 @@ class TestRelease(BlockingCase):
         )
         log.write({"reason": "Corrected reason"})
         self.assertEqual(log.reason, "Corrected reason")
+
+    def cancelled_order(self, released=True):
+        """Return an order cancelled by a sales manager, after a release or not."""
+        manager = self._create_user(
+            "credit_release_manager", [self.env.ref("sales_team.group_sale_manager")]
+        )
+        if released:
+            order = self.blocked_order()
+            self.release(order)
+        else:
+            order = self.create_order(quantity=2)
+        order = order.sudo(manager)
+        order.action_cancel()
+        return order
+
+    def test_released_order_not_deletable(self):
+        order = self.cancelled_order()
+        with self.assertRaises(UserError) as caught:
+            order.unlink()
+        self.assertIn(order.name, caught.exception.name)
+        self.assertIn("superuser", caught.exception.name)
+        self.assertTrue(order.exists())
+        logs = self.env["credit.release.log"].search([("order_id", "=", order.id)])
+        self.assertEqual(len(logs), 1)
+
+    def test_order_without_log_deletable(self):
+        order = self.cancelled_order(released=False)
+        order.unlink()
+        self.assertFalse(order.exists())
+
+    def test_order_deletable_after_superuser_deletes_log(self):
+        order = self.cancelled_order()
+        self.env["credit.release.log"].sudo(SUPERUSER_ID).search(
+            [("order_id", "=", order.id)]
+        ).unlink()
+        order.unlink()
+        self.assertFalse(order.exists())
+
+    def test_log_order_deletion_restricted(self):
+        field = self.env["credit.release.log"]._fields["order_id"]
+        self.assertEqual(field.ondelete, "restrict")
+        self.env.cr.execute(
+            """
+            SELECT confdeltype FROM pg_constraint
+             WHERE conname = 'credit_release_log_order_id_fkey'
+            """
+        )
+        # "r" is PostgreSQL's code for ON DELETE RESTRICT.
+        self.assertEqual(self.env.cr.fetchone()[0], "r")

@@ -13,10 +13,10 @@ class SaleAdvancePaymentInv(models.TransientModel):
 
     @api.multi
     def _create_invoice(self, order, so_line, amount):
-        """Pass the order's insured flag on to its down payment invoice."""
-        invoice = super(SaleAdvancePaymentInv, self)._create_invoice(
+        """Create the down payment invoice with the order's insured flag."""
+        # sale creates the invoice with its line, so the flag must be right at
+        # creation: the invoice's create() refuses any other one to a salesperson.
+        wizard = self.with_context(default_credit_insured=order.credit_insured)
+        return super(SaleAdvancePaymentInv, wizard)._create_invoice(
             order, so_line, amount
         )
-        if invoice.credit_insured != order.credit_insured:
-            invoice.sudo().credit_insured = order.credit_insured
-        return invoice
