@@ -96,3 +96,19 @@ class TestExposureCompanies(ExposureScenarioCase):
         exposure = self.env["credit.exposure"]
         figures = exposure.compute_figures(self.customer, self.company2)
         self.assertAlmostEqual(figures[self.customer.id].delivery, 200.0, places=2)
+
+    def test_new_order_converts_at_its_company_rate(self):
+        # The first company's rate would make the order 500, the second's 200.
+        self.set_rate(self.currency, 1.0)
+        self.set_rate(self.foreign, 2.0)
+        self.set_rate(self.currency, 1.0, company=self.company2)
+        self.set_rate(self.foreign, 5.0, company=self.company2)
+        order = self.create_order(
+            product=self.product_ordered, price=1000.0, user=self.user2
+        )
+        self.remove_taxes(order)
+        order.pricelist_id = self.foreign_pricelist
+        # Checked by a user whose current company is the first one.
+        self.assertEqual(self.env.user.company_id, self.company)
+        amount = order.sudo()._credit_amount_in(self.company2.currency_id)
+        self.assertAlmostEqual(amount, 200.0, places=2)
