@@ -397,6 +397,7 @@ class ResPartner(models.Model):
         """
         if self._credit_is_controller():
             return
+        self.recompute()
         drafts.invalidate_cache(["commercial_partner_id"], drafts.ids)
         moved = drafts.filtered(
             lambda invoice: invoice.commercial_partner_id != before[invoice.id]
@@ -442,6 +443,9 @@ class ResPartner(models.Model):
         blocked, or marked over a ceiling, if its new customer is over a
         ceiling or on credit hold: a credit controller decides on its release.
         """
+        # Inside a parent's write, such as one that adds the contact to its
+        # child_ids, Odoo has not recomputed the stored customers yet.
+        self.recompute()
         orders = self.env["sale.order"].sudo().browse(list(customers))
         orders.invalidate_cache(["credit_partner_id"], orders.ids)
         moved = orders.filtered(

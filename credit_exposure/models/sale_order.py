@@ -209,6 +209,7 @@ class SaleOrder(models.Model):
         self._credit_check_insured(vals)
         self._credit_check_fixed_terms(vals)
         state = vals.get("state")
+        self._credit_check_reopening(state)
         confirmed = reopened = cancelled = self.browse()
         if state in CONFIRMED_STATES:
             confirmed = self.filtered(lambda order: order.state in QUOTATION_STATES)
@@ -436,6 +437,26 @@ class SaleOrder(models.Model):
         )
 
     @api.multi
+    def _credit_check_reopening(self, state):
+        """Raise UserError when a confirmed order is written back to a quotation.
+
+        A quotation is out of the exposure, so its delivered goods and its
+        open lines would make room for other orders. Odoo's own buttons
+        only reopen cancelled orders: cancelling first cancels the deliveries.
+        """
+        if state not in ("draft", "sent") or self.env.uid == SUPERUSER_ID:
+            return
+        confirmed = self.filtered(lambda order: order.state in CONFIRMED_STATES)
+        if confirmed:
+            raise UserError(
+                _(
+                    "The confirmed order %(orders)s cannot go back to quotation. "
+                    "Cancel it first, then set it to quotation."
+                )
+                % {"orders": ", ".join(confirmed.mapped("name"))}
+            )
+
+    @api.multi
     def _credit_check_insured(self, vals):
         """Raise AccessError if a non-controller changes Insured on a confirmed order.
 
@@ -623,11 +644,6 @@ class SaleOrder(models.Model):
                         insured_delivery=figures.insured_delivery + insured,
                     )
                     amount = order._credit_amount_in(company.currency_id)
-                    if amount < 0:
-                        # An order of a negative total adds nothing: its
-                        # negative lines lower no exposure until invoiced.
-                        decisions.append((order, None))
-                        continue
                     added[partner.id][0] += amount
                     if order.credit_insured:
                         added[partner.id][1] += amount
@@ -641,16 +657,26 @@ class SaleOrder(models.Model):
         return decisions
 
     def _credit_amount_in(self, currency):
-        """Return the order total converted to currency at today's rate."""
+        """Return what the order adds to its delivery exposure, in currency.
+
+        That is its total without the lines at a negative price, such as
+        discounts, which lower no exposure until they are invoiced. It is
+        converted at today's rate.
+        """
+        amount = sum(
+            line.price_total
+            for line in self.order_line
+            if line.price_unit * (1.0 - (line.discount or 0.0) / 100.0) >= 0
+        )
         # The pricelist's currency: the order's currency_id is a related field,
         # which Odoo 11 reads again as superuser.
         if self.pricelist_id.currency_id == currency:
-            return self.amount_total
+            return amount
         # The rates of the order's company, as compute_figures() converts the
         # exposure with them, whatever the user's current company.
         return self.currency_id.with_context(
             date=fields.Date.context_today(self), company_id=self.company_id.id
-        ).compute(self.amount_total, currency, round=False)
+        ).compute(amount, currency, round=False)
 
     @api.multi
     def _credit_record_decisions(self, decisions):

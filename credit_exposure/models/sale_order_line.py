@@ -26,23 +26,25 @@ class SaleOrderLine(models.Model):
         "qty_delivered",
         "qty_invoiced",
         "invoice_lines.invoice_id.state",
+        "invoice_lines.invoice_id.amount_total",
         "invoice_lines.quantity",
         "price_unit",
         "discount",
         "tax_id",
     )
     def _compute_credit_open_amount(self):
-        draft_refunds = self._credit_draft_refund_quantities()
+        draft_quantities = self._credit_draft_quantities()
         for line in self:
             if line.state not in ("sale", "done"):
                 line.credit_open_amount = 0.0
                 continue
-            invoiced = line.qty_invoiced + draft_refunds.get(line.id, 0.0)
+            invoiced = line.qty_invoiced + draft_quantities.get(line.id, 0.0)
             quantity = max(line.product_uom_qty, line.qty_delivered) - invoiced
             if not quantity:
                 line.credit_open_amount = 0.0
                 continue
-            if quantity > 0 and line.price_unit < 0:
+            price = line.price_unit * (1.0 - (line.discount or 0.0) / 100.0)
+            if quantity > 0 and price < 0:
                 # A discount line lowers no exposure until it is invoiced, so
                 # that a negative line cannot make room for another order.
                 line.credit_open_amount = 0.0
@@ -52,7 +54,6 @@ class SaleOrderLine(models.Model):
                 line.credit_open_amount = line.price_total
                 continue
             order = line.order_id
-            price = line.price_unit * (1.0 - (line.discount or 0.0) / 100.0)
             taxes = line.tax_id.compute_all(
                 price,
                 order.currency_id,
@@ -107,11 +108,13 @@ class SaleOrderLine(models.Model):
         return super(SaleOrderLine, lines)._action_launch_procurement_rule()
 
     @api.multi
-    def _credit_draft_refund_quantities(self):
-        """Return {line id: quantity of its draft credit notes, in the line's unit}.
+    def _credit_draft_quantities(self):
+        """Return {line id: quantity to add to its invoiced quantity, in its unit}.
 
-        sale's qty_invoiced deducts them, but a draft credit note lowers no
-        exposure until it is posted. One query for all the lines, without
+        sale's qty_invoiced deducts draft credit notes and counts draft
+        invoices, but a draft credit note lowers no exposure until it is
+        posted, and a draft invoice whose total is not positive counts for
+        nothing until then either. One query for all the lines, without
         record rules: the figures do not depend on who may read credit notes.
         """
         ids = tuple(line_id for line_id in self.ids if isinstance(line_id, int))
@@ -119,20 +122,25 @@ class SaleOrderLine(models.Model):
             return {}
         self.env.cr.execute(
             """
-            SELECT rel.order_line_id, invoice_line.quantity, invoice_line.uom_id
+            SELECT rel.order_line_id, invoice_line.quantity, invoice_line.uom_id,
+                   invoice.type
               FROM sale_order_line_invoice_rel rel
               JOIN account_invoice_line invoice_line
                 ON invoice_line.id = rel.invoice_line_id
               JOIN account_invoice invoice ON invoice.id = invoice_line.invoice_id
              WHERE rel.order_line_id IN %s
-               AND invoice.type = 'out_refund'
                AND invoice.state = 'draft'
+               AND (invoice.type = 'out_refund'
+                    OR (invoice.type = 'out_invoice' AND invoice.amount_total <= 0))
             """,
             (ids,),
         )
         quantities = {}
         uom_model = self.env["product.uom"]
-        for line_id, quantity, uom_id in self.env.cr.fetchall():
+        for line_id, quantity, uom_id, invoice_type in self.env.cr.fetchall():
+            if invoice_type == "out_invoice":
+                # sale counts it as invoiced, but the draft counts for nothing.
+                quantity = -quantity
             line = self.browse(line_id)
             if uom_id and uom_id != line.product_uom.id:
                 quantity = uom_model.browse(uom_id)._compute_quantity(

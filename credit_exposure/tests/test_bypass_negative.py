@@ -13,11 +13,11 @@ class TestBypassNegative(BlockingCase):
     @classmethod
     def setUpClass(cls):
         super(TestBypassNegative, cls).setUpClass()
-        # A salesperson who may also edit contacts.
+        # A salesperson on every document who may also edit contacts.
         cls.contact_editor = cls._create_user(
             "credit_contact_editor",
             [
-                cls.env.ref("sales_team.group_sale_salesman"),
+                cls.env.ref("sales_team.group_sale_salesman_all_leads"),
                 cls.env.ref("base.group_partner_manager"),
             ],
         )
@@ -165,3 +165,91 @@ class TestBypassNegative(BlockingCase):
         self.draft_invoice(other_contact, 800.0)
         other_contact.sudo(self.contact_editor).write({"parent_id": self.customer.id})
         self.assertFigures(self.customer, 0.0, 800.0)
+
+    def test_discount_over_hundred_lowers_nothing(self):
+        order = self.confirmed_order(quantity=1, product=self.product_ordered)
+        order.order_line.sudo(self.salesperson).write({"discount": 5100.0})
+        self.assertFigures(self.customer, 0.0, 0.0)
+
+    def test_order_checked_without_its_discount_lines(self):
+        self.enable_blocking()
+        order = self.create_order(quantity=20, product=self.product_ordered)
+        order.sudo(self.salesperson).write(
+            {
+                "order_line": [
+                    (
+                        0,
+                        0,
+                        {
+                            "product_id": self.product_ordered.id,
+                            "product_uom_qty": 1.0,
+                            "price_unit": -1300.0,
+                            "tax_id": [(6, 0, self.tax.ids)],
+                        },
+                    )
+                ]
+            }
+        )
+        # The total is 770, but the exposure counts the 2,200 of goods.
+        self.confirm(order, context={"credit_exposure_accept_block": True})
+        self.assertTrue(order.credit_blocked)
+
+    def test_negative_order_of_customer_on_hold_blocked(self):
+        self.enable_blocking()
+        self.customer.sudo(self.controller).credit_hold = True
+        order = self.create_order(
+            quantity=1, price=-500.0, product=self.product_ordered
+        )
+        self.confirm(order, context={"credit_exposure_accept_block": True})
+        self.assertTrue(order.credit_blocked)
+
+    def test_confirmed_order_back_to_quotation_refused(self):
+        order = self.confirmed_order(quantity=2)
+        self.deliver(order.with_env(self.env), 2)
+        for state in ("draft", "sent"):
+            with self.assertRaises(UserError), self.env.cr.savepoint():
+                order.sudo(self.salesperson).write({"state": state})
+        order.invalidate_cache()
+        self.assertEqual(order.state, "sale")
+
+    def test_contact_added_to_children_checks_orders(self):
+        self.enable_blocking()
+        self.confirmed_order()
+        other = self.env["res.partner"].create(
+            {"name": "Credit Moved Company", "is_company": True}
+        )
+        moved_order = self.create_order(
+            partner=other, quantity=9, product=self.product_ordered
+        )
+        self.confirm(moved_order)
+        self.assertEqual(moved_order.credit_state, "ok")
+        other.sudo(self.contact_editor).write({"is_company": False})
+        self.customer.sudo(self.contact_editor).write({"child_ids": [(4, other.id)]})
+        moved_order.invalidate_cache()
+        self.assertEqual(moved_order.credit_partner_id, self.customer)
+        self.assertTrue(moved_order.credit_blocked)
+
+    def test_negative_draft_linked_line_counts_open(self):
+        order = self.confirmed_order(quantity=9, product=self.product_ordered)
+        invoice = self.draft_invoice(
+            self.customer, 110.0, quantity=9.0, sale_lines=order.order_line
+        )
+        invoice.sudo(self.salesperson).write(
+            {
+                "invoice_line_ids": [
+                    (
+                        0,
+                        0,
+                        {
+                            "name": "Credit test negative line",
+                            "account_id": self.income_account().id,
+                            "quantity": 1.0,
+                            "price_unit": -5000.0,
+                        },
+                    )
+                ]
+            }
+        )
+        self.assertLess(invoice.amount_total, 0.0)
+        # The draft counts for nothing, so the line stays in the delivery.
+        self.assertFigures(self.customer, 990.0, 0.0)
