@@ -392,8 +392,8 @@ class SaleOrder(models.Model):
             order.sudo().write(
                 {
                     "credit_state": "released",
-                    "credit_released_amount": order.amount_total,
-                    "credit_checked_amount": order.amount_total,
+                    "credit_released_amount": order._credit_counted_amount(),
+                    "credit_checked_amount": order._credit_counted_amount(),
                 }
             )
             order._credit_message_post(
@@ -488,6 +488,7 @@ class SaleOrder(models.Model):
         exposure to another company without a new credit check. Setting the
         order back to quotation first makes its next confirmation check it.
         """
+        self._credit_check_customer_change(vals)
         names = [name for name in ("pricelist_id", "company_id") if name in vals]
         if not names or self.env.uid == SUPERUSER_ID:
             return
@@ -506,6 +507,38 @@ class SaleOrder(models.Model):
                 % {
                     "fields": self._credit_field_labels(names),
                     "orders": ", ".join(changed.mapped("name")),
+                }
+            )
+
+    @api.multi
+    def _credit_check_customer_change(self, vals):
+        """Raise UserError when a delivered or invoiced order changes customer.
+
+        Its delivered goods and invoices would leave the customer's exposure,
+        and a later change back would only block what is left to deliver. An
+        open order may change: it is checked against its new customer.
+        """
+        partner_id = vals.get("partner_invoice_id")
+        if not partner_id or self.env.uid == SUPERUSER_ID:
+            return
+        customer = self.env["res.partner"].browse(partner_id).commercial_partner_id
+        changed = self.filtered(
+            lambda order: order.state in CONFIRMED_STATES
+            and order.credit_partner_id != customer
+            and any(
+                line.qty_delivered or line.qty_invoiced for line in order.order_line
+            )
+        )
+        if changed:
+            raise UserError(
+                _(
+                    "The order %(orders)s has delivered or invoiced goods, so "
+                    "its invoice address cannot move to another customer. "
+                    "Create a new order for %(customer)s instead."
+                )
+                % {
+                    "orders": ", ".join(changed.mapped("name")),
+                    "customer": customer.display_name,
                 }
             )
 
@@ -550,7 +583,7 @@ class SaleOrder(models.Model):
         if not force:
             orders = orders.filtered(
                 lambda order: order.currency_id.compare_amounts(
-                    order.amount_total, order.credit_checked_amount
+                    order._credit_counted_amount(), order.credit_checked_amount
                 )
                 > 0
             )
@@ -560,12 +593,13 @@ class SaleOrder(models.Model):
 
     @api.multi
     def _credit_changed_ids(self):
-        """Return the ids of the confirmed orders whose total moved since checked.
+        """Return the ids of the confirmed orders whose counted total moved.
 
         One query, without record rules, that leaves out the orders still at
-        the total of their last check: most writes of order lines change no
-        total. It keeps every total that moved by more than a quarter of the
-        currency's rounding, a superset of what compare_amounts sees as moved.
+        the counted total of their last check (see _credit_counted_amount):
+        most writes of order lines change no total. It keeps every total that
+        moved by more than a quarter of the currency's rounding, a superset of
+        what compare_amounts sees as moved.
         """
         ids = [order_id for order_id in self.ids if isinstance(order_id, int)]
         if not ids:
@@ -573,16 +607,24 @@ class SaleOrder(models.Model):
         self.recompute()
         self.env.cr.execute(
             """
-            SELECT so.id
-              FROM sale_order so
-              JOIN product_pricelist pricelist ON pricelist.id = so.pricelist_id
-              JOIN res_currency currency ON currency.id = pricelist.currency_id
-             WHERE so.id IN %s
-               AND so.state IN ('sale', 'done')
-               AND (ABS(so.amount_total - COALESCE(so.credit_checked_amount, 0))
-                        > currency.rounding / 4
-                    OR so.amount_total - COALESCE(so.credit_released_amount, 0)
-                        < -currency.rounding / 4)
+            WITH counted AS (
+                SELECT so.id, so.credit_checked_amount, so.credit_released_amount,
+                       currency.rounding,
+                       COALESCE(SUM(sol.price_total) FILTER (
+                           WHERE sol.price_unit * (1 - COALESCE(sol.discount, 0) / 100)
+                                 >= 0), 0) AS amount
+                  FROM sale_order so
+                  JOIN product_pricelist pricelist ON pricelist.id = so.pricelist_id
+                  JOIN res_currency currency ON currency.id = pricelist.currency_id
+                  LEFT JOIN sale_order_line sol ON sol.order_id = so.id
+                 WHERE so.id IN %s
+                   AND so.state IN ('sale', 'done')
+                 GROUP BY so.id, currency.rounding
+            )
+            SELECT id
+              FROM counted
+             WHERE ABS(amount - COALESCE(credit_checked_amount, 0)) > rounding / 4
+                OR amount - COALESCE(credit_released_amount, 0) < -rounding / 4
             """,
             (tuple(ids),),
         )
@@ -597,11 +639,12 @@ class SaleOrder(models.Model):
         """
         for order in self.filtered(lambda order: order.state in CONFIRMED_STATES):
             compare = order.currency_id.compare_amounts
+            amount = order._credit_counted_amount()
             vals = {}
-            if compare(order.amount_total, order.credit_checked_amount) < 0:
-                vals["credit_checked_amount"] = order.amount_total
-            if compare(order.amount_total, order.credit_released_amount) < 0:
-                vals["credit_released_amount"] = order.amount_total
+            if compare(amount, order.credit_checked_amount) < 0:
+                vals["credit_checked_amount"] = amount
+            if compare(amount, order.credit_released_amount) < 0:
+                vals["credit_released_amount"] = amount
             if vals:
                 order.write(vals)
 
@@ -656,6 +699,19 @@ class SaleOrder(models.Model):
                 decisions.append((order, decision))
         return decisions
 
+    def _credit_counted_amount(self):
+        """Return the order total without its lines at a negative price.
+
+        The exposure counts no discount line until it is invoiced, so checks
+        and checked amounts leave them out too: otherwise an order could grow
+        with its total unchanged.
+        """
+        return sum(
+            line.price_total
+            for line in self.order_line
+            if line.price_unit * (1.0 - (line.discount or 0.0) / 100.0) >= 0
+        )
+
     def _credit_amount_in(self, currency):
         """Return what the order adds to its delivery exposure, in currency.
 
@@ -663,11 +719,7 @@ class SaleOrder(models.Model):
         discounts, which lower no exposure until they are invoiced. It is
         converted at today's rate.
         """
-        amount = sum(
-            line.price_total
-            for line in self.order_line
-            if line.price_unit * (1.0 - (line.discount or 0.0) / 100.0) >= 0
-        )
+        amount = self._credit_counted_amount()
         # The pricelist's currency: the order's currency_id is a related field,
         # which Odoo 11 reads again as superuser.
         if self.pricelist_id.currency_id == currency:
@@ -686,7 +738,7 @@ class SaleOrder(models.Model):
         for order, _decision in decisions:
             self.env.cr.execute(
                 "UPDATE sale_order SET credit_checked_amount = %s WHERE id = %s",
-                (order.amount_total, order.id),
+                (order._credit_counted_amount(), order.id),
             )
         self.invalidate_cache(["credit_checked_amount"], self.ids)
         for order, decision in decisions:

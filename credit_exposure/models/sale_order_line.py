@@ -1,4 +1,5 @@
-from odoo import api, fields, models
+from odoo import SUPERUSER_ID, _, api, fields, models
+from odoo.exceptions import UserError
 
 from .stock_picking import PROCUREMENT_KEY
 
@@ -91,10 +92,33 @@ class SaleOrderLine(models.Model):
         if not self.env.context.get("recompute", True):
             # The check reads the order total that the change makes grow.
             return self.with_context(recompute=True).write(vals)
+        if "order_id" in vals:
+            self._credit_check_order_change(vals["order_id"])
         procuring = self.with_context(**{PROCUREMENT_KEY: True})
         result = super(SaleOrderLine, procuring).write(vals)
         self.mapped("order_id")._credit_check_growth()
         return result
+
+    @api.multi
+    def _credit_check_order_change(self, order_id):
+        """Raise UserError when a line of a confirmed order moves to another order.
+
+        Its goods would leave the exposure of its order's customer unchecked.
+        """
+        if self.env.uid == SUPERUSER_ID:
+            return
+        moved = self.filtered(
+            lambda line: line.order_id.id != order_id
+            and line.order_id.state in ("sale", "done")
+        )
+        if moved:
+            raise UserError(
+                _(
+                    "The lines of the confirmed order %(orders)s cannot move to "
+                    "another order. Add a new line to that order instead."
+                )
+                % {"orders": ", ".join(moved.mapped("order_id.name"))}
+            )
 
     @api.multi
     def _action_launch_procurement_rule(self):

@@ -52,6 +52,25 @@ class TestBypassNegative(BlockingCase):
             )
         )
 
+    def add_service_line(self, order, price, quantity):
+        """Add, as the salesperson, a taxed line of the service to order."""
+        order.sudo(self.salesperson).write(
+            {
+                "order_line": [
+                    (
+                        0,
+                        0,
+                        {
+                            "product_id": self.product_ordered.id,
+                            "product_uom_qty": quantity,
+                            "price_unit": price,
+                            "tax_id": [(6, 0, self.tax.ids)],
+                        },
+                    )
+                ]
+            }
+        )
+
     def confirmed_order(self, quantity=9, product=None):
         order = self.create_order(quantity=quantity, product=product or self.product)
         self.confirm(order)
@@ -73,22 +92,7 @@ class TestBypassNegative(BlockingCase):
 
     def test_negative_line_lowers_nothing(self):
         order = self.confirmed_order(quantity=1, product=self.product_ordered)
-        order.sudo(self.salesperson).write(
-            {
-                "order_line": [
-                    (
-                        0,
-                        0,
-                        {
-                            "product_id": self.product_ordered.id,
-                            "product_uom_qty": 1.0,
-                            "price_unit": -5000.0,
-                            "tax_id": [(6, 0, self.tax.ids)],
-                        },
-                    )
-                ]
-            }
-        )
+        self.add_service_line(order, -5000.0, 1.0)
         self.assertFigures(self.customer, 110.0, 0.0)
 
     def test_negative_order_confirms(self):
@@ -174,22 +178,7 @@ class TestBypassNegative(BlockingCase):
     def test_order_checked_without_its_discount_lines(self):
         self.enable_blocking()
         order = self.create_order(quantity=20, product=self.product_ordered)
-        order.sudo(self.salesperson).write(
-            {
-                "order_line": [
-                    (
-                        0,
-                        0,
-                        {
-                            "product_id": self.product_ordered.id,
-                            "product_uom_qty": 1.0,
-                            "price_unit": -1300.0,
-                            "tax_id": [(6, 0, self.tax.ids)],
-                        },
-                    )
-                ]
-            }
-        )
+        self.add_service_line(order, -1300.0, 1.0)
         # The total is 770, but the exposure counts the 2,200 of goods.
         self.confirm(order, context={"credit_exposure_accept_block": True})
         self.assertTrue(order.credit_blocked)
@@ -253,3 +242,33 @@ class TestBypassNegative(BlockingCase):
         self.assertLess(invoice.amount_total, 0.0)
         # The draft counts for nothing, so the line stays in the delivery.
         self.assertFigures(self.customer, 990.0, 0.0)
+
+    def test_growth_behind_discount_line_checked(self):
+        self.enable_blocking()
+        order = self.create_order(quantity=9, product=self.product_ordered)
+        self.add_service_line(order, -100.0, 9.0)
+        self.confirm(order)
+        self.assertEqual(order.credit_state, "ok")
+        # Both lines grow together: the total stays 0, the goods reach 3,300.
+        order.order_line.sudo(self.salesperson).write({"product_uom_qty": 30.0})
+        self.assertTrue(order.credit_blocked)
+
+    def test_delivered_order_keeps_its_customer(self):
+        order = self.confirmed_order(quantity=2)
+        self.deliver(order.with_env(self.env), 2)
+        with self.assertRaises(UserError), self.env.cr.savepoint():
+            order.sudo(self.salesperson).write(
+                {"partner_invoice_id": self.other_customer.id}
+            )
+        order.invalidate_cache()
+        self.assertEqual(order.credit_partner_id, self.customer)
+
+    def test_line_of_confirmed_order_keeps_its_order(self):
+        order = self.confirmed_order(quantity=2, product=self.product_ordered)
+        other = self.create_order(
+            partner=self.other_customer, product=self.product_ordered
+        )
+        with self.assertRaises(UserError), self.env.cr.savepoint():
+            order.order_line.sudo(self.salesperson).write({"order_id": other.id})
+        order.invalidate_cache()
+        self.assertEqual(len(order.order_line), 1)
