@@ -55,9 +55,8 @@ def post_init_hook(cr, registry):
     if lines:
         _logger.info("credit exposure: computing %s open order lines", len(lines))
         env.add_todo(lines._fields["credit_open_amount"], lines)
+        # The movement triggers, created before this hook, record the amounts.
         lines.recompute()
-    # The movements were built before these amounts were known.
-    env["credit.exposure.movement"]._credit_rebuild()
 
 
 def uninstall_hook(cr, registry):
