@@ -25,9 +25,9 @@ PROTECTED_FIELDS = (
 # the dialog: the orders are still checked, and confirmed as blocked if need be.
 ACCEPT_BLOCK_KEY = "credit_exposure_accept_block"
 
-# Context key with which action_confirm() asks write() to stop at a block
-# rather than record it, so that the blocking dialog can be shown. It cannot
-# skip a check: the orders are either refused or checked and recorded.
+# Context key under which write() raises at a block instead of recording it,
+# so that action_confirm() can show the blocking dialog. It cannot skip a
+# check: the orders are either refused or checked and recorded.
 BLOCK_DIALOG_KEY = "credit_exposure_block_dialog"
 
 # States an order leaves when it is confirmed, and the confirmed states.
@@ -709,7 +709,7 @@ class SaleOrder(models.Model):
         return sum(
             line.price_total
             for line in self.order_line
-            if line.price_unit * (1.0 - (line.discount or 0.0) / 100.0) >= 0
+            if line._credit_discounted_price() >= 0
         )
 
     def _credit_amount_in(self, currency):

@@ -44,7 +44,7 @@ class SaleOrderLine(models.Model):
             if not quantity:
                 line.credit_open_amount = 0.0
                 continue
-            price = line.price_unit * (1.0 - (line.discount or 0.0) / 100.0)
+            price = line._credit_discounted_price()
             if quantity > 0 and price < 0:
                 # A discount line lowers no exposure until it is invoiced, so
                 # that a negative line cannot make room for another order.
@@ -63,6 +63,12 @@ class SaleOrderLine(models.Model):
                 partner=order.partner_shipping_id,
             )
             line.credit_open_amount = taxes["total_included"]
+
+    @api.multi
+    def _credit_discounted_price(self):
+        """Return the line's unit price after discount, before taxes."""
+        self.ensure_one()
+        return self.price_unit * (1.0 - (self.discount or 0.0) / 100.0)
 
     @api.constrains("invoice_lines")
     def _check_credit_invoice_lines(self):
