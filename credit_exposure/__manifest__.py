@@ -2,7 +2,7 @@
     "name": "Customer Credit Exposure",
     "summary": "Delivery and financial exposure per customer, management and "
     "insurance ceilings, blocking and release of orders over a ceiling",
-    "version": "11.0.1.0.0",
+    "version": "11.0.1.1.0",
     "category": "Sales",
     "license": "AGPL-3",
     "author": "credit_exposure developers",

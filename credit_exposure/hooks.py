@@ -3,8 +3,10 @@
 Installing on a database with years of documents must not compute the addon's
 stored fields record by record through the ORM. The pre-init hook creates
 their columns and fills them in SQL, so that Odoo finds the columns and
-computes nothing. Only order lines still open go through the ORM, in the
-post-init hook, because their amount needs Odoo's tax computation.
+computes nothing. Only order lines still open and draft customer invoices go
+through the ORM, in the post-init hook, because their amounts need Odoo's tax
+computation. The migration scripts of later versions call the same functions
+for the columns they add.
 """
 
 import logging
@@ -45,18 +47,50 @@ def pre_init_hook(cr):
         """
     )
     _logger.info("credit exposure: %s closed order lines filled", cr.rowcount)
+    fill_invoice_draft_amounts(cr)
+
+
+def fill_invoice_draft_amounts(cr):
+    """Create the invoices' draft credit amount, zero but on draft invoices.
+
+    The draft customer invoices stay NULL for compute_null_amounts().
+    """
+    cr.execute(
+        "ALTER TABLE account_invoice "
+        "ADD COLUMN IF NOT EXISTS credit_draft_amount numeric"
+    )
+    cr.execute(
+        """
+        UPDATE account_invoice SET credit_draft_amount = 0
+         WHERE state != 'draft' OR type != 'out_invoice'
+        """
+    )
+    _logger.info("credit exposure: %s invoices filled", cr.rowcount)
+
+
+def compute_null_amounts(env):
+    """Compute through the ORM the open amounts and draft amounts left NULL."""
+    for model_name, field_name in (
+        ("sale.order.line", "credit_open_amount"),
+        ("account.invoice", "credit_draft_amount"),
+    ):
+        # A numeric field compared with False: its column IS NULL.
+        records = env[model_name].search([(field_name, "=", False)])
+        if records:
+            _logger.info(
+                "credit exposure: computing %s of %s records of %s",
+                field_name,
+                len(records),
+                model_name,
+            )
+            env.add_todo(records._fields[field_name], records)
+    # The movement triggers, created before this runs, record the amounts.
+    env["sale.order.line"].recompute()
 
 
 def post_init_hook(cr, registry):
-    """Compute through the ORM the open amount of the lines still open."""
-    env = api.Environment(cr, SUPERUSER_ID, {})
-    cr.execute("SELECT id FROM sale_order_line WHERE credit_open_amount IS NULL")
-    lines = env["sale.order.line"].browse([row[0] for row in cr.fetchall()])
-    if lines:
-        _logger.info("credit exposure: computing %s open order lines", len(lines))
-        env.add_todo(lines._fields["credit_open_amount"], lines)
-        # The movement triggers, created before this hook, record the amounts.
-        lines.recompute()
+    """Compute through the ORM the amounts that need Odoo's taxes."""
+    compute_null_amounts(api.Environment(cr, SUPERUSER_ID, {}))
 
 
 def uninstall_hook(cr, registry):

@@ -17,6 +17,44 @@ class AccountInvoice(models.Model):
         help="Count this invoice in the insured financial exposure, checked "
         "against the insurance ceiling. Set from the sales order.",
     )
+    credit_draft_amount = fields.Monetary(
+        string="Draft Credit Amount",
+        compute="_compute_credit_draft_amount",
+        store=True,
+        help="What this draft customer invoice adds to its customer's financial "
+        "exposure, in the invoice currency: each line at its total, taxes "
+        "included, but a line made from an order line at no less than what it "
+        "takes off that order line's open amount, and a line at a negative "
+        "total without an order line at zero. Zero once posted, and for credit "
+        "notes.",
+    )
+
+    @api.depends(
+        "state",
+        "type",
+        "currency_id",
+        "invoice_line_ids.price_total",
+        "invoice_line_ids.quantity",
+        "invoice_line_ids.uom_id",
+        "invoice_line_ids.sale_line_ids.price_unit",
+        "invoice_line_ids.sale_line_ids.discount",
+        "invoice_line_ids.sale_line_ids.tax_id",
+    )
+    def _compute_credit_draft_amount(self):
+        """Count a draft at no less than the order amounts its lines take over.
+
+        Its lines lower the open amount of their order lines at once, so that
+        a draft at a lower price, or with a negative line, would lower the
+        customer's exposure and make room for another order until it is
+        deleted. Posting the invoice makes the lower amount real.
+        """
+        for invoice in self:
+            amount = 0.0
+            if invoice.state == "draft" and invoice.type == "out_invoice":
+                amount = sum(
+                    line._credit_counted_amount() for line in invoice.invoice_line_ids
+                )
+            invoice.credit_draft_amount = amount
 
     @api.constrains("partner_id")
     def _check_credit_partner(self):

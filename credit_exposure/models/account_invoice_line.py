@@ -1,4 +1,4 @@
-from odoo import _, api, models
+from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 
 
@@ -50,3 +50,31 @@ class AccountInvoiceLine(models.Model):
                         )
                         % {"order": order.name, "line": line.name or ""}
                     )
+
+    @api.multi
+    def _credit_counted_amount(self):
+        """Return what this line of a draft invoice counts, in the invoice currency.
+
+        That is its total, taxes included, but at least what its quantity
+        takes off the open amount of the order lines it invoices, and at
+        least zero for a line made without an order.
+        """
+        self.ensure_one()
+        # sudo: a salesperson may not read every order the line links to.
+        order_lines = self.sudo().sale_line_ids
+        if not order_lines:
+            return max(self.price_total, 0.0)
+        invoice = self.invoice_id
+        order_amount = 0.0
+        for order_line in order_lines:
+            quantity = order_line._credit_quantity_from(self.quantity, self.uom_id.id)
+            amount = order_line._credit_amount_of(quantity)
+            currency = order_line.order_id.currency_id
+            if currency != invoice.currency_id:
+                # The rates of the invoice's company, as the exposure converts.
+                amount = currency.with_context(
+                    date=fields.Date.context_today(self),
+                    company_id=invoice.company_id.id,
+                ).compute(amount, invoice.currency_id, round=False)
+            order_amount += amount
+        return max(self.price_total, order_amount)

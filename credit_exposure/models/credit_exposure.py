@@ -234,7 +234,7 @@ class CreditExposure(models.AbstractModel):
             ("company_id", "=", company.id),
             ("state", "=", "draft"),
             ("type", "=", "out_invoice"),
-            ("amount_total", ">", 0.0),
+            ("credit_draft_amount", "!=", 0.0),
         ]
 
     @api.model

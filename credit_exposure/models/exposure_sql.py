@@ -53,20 +53,20 @@ RECEIVABLES = """
     HAVING SUM(%(amount)s) != 0
 """ % {"amount": RECEIVABLE_AMOUNT}
 
-# Draft customer invoices. Draft credit notes, and draft invoices whose total
-# is negative, count only once posted, so that a draft made and deleted
+# Draft customer invoices, at their counted amount (see the field's help). Draft
+# credit notes count only once posted, so that a draft made and deleted
 # afterwards cannot make room for an order.
 DRAFT_INVOICES = """
     SELECT inv.commercial_partner_id, inv.company_id, inv.currency_id,
-           inv.credit_insured, 'financial', {sign} * SUM(inv.amount_total)
+           inv.credit_insured, 'financial', {sign} * SUM(inv.credit_draft_amount)
       FROM account_invoice inv
      WHERE {where}
        AND inv.state = 'draft'
        AND inv.type = 'out_invoice'
-       AND inv.amount_total > 0
+       AND inv.credit_draft_amount != 0
        AND inv.commercial_partner_id IS NOT NULL
      GROUP BY 1, 2, 3, 4
-    HAVING SUM(inv.amount_total) != 0
+    HAVING SUM(inv.credit_draft_amount) != 0
 """
 
 # The triggers, as (name, table, templates with the filter of the rows that a
@@ -138,7 +138,7 @@ TRIGGERS = [
         (
             "state",
             "type",
-            "amount_total",
+            "credit_draft_amount",
             "commercial_partner_id",
             "company_id",
             "currency_id",

@@ -27,7 +27,6 @@ class SaleOrderLine(models.Model):
         "qty_delivered",
         "qty_invoiced",
         "invoice_lines.invoice_id.state",
-        "invoice_lines.invoice_id.amount_total",
         "invoice_lines.quantity",
         "price_unit",
         "discount",
@@ -41,28 +40,35 @@ class SaleOrderLine(models.Model):
                 continue
             invoiced = line.qty_invoiced + draft_quantities.get(line.id, 0.0)
             quantity = max(line.product_uom_qty, line.qty_delivered) - invoiced
-            if not quantity:
-                line.credit_open_amount = 0.0
-                continue
-            price = line._credit_discounted_price()
-            if quantity > 0 and price < 0:
-                # A discount line lowers no exposure until it is invoiced, so
-                # that a negative line cannot make room for another order.
-                line.credit_open_amount = 0.0
-                continue
-            if quantity == line.product_uom_qty:
-                # sale computes the line total with the same taxes and price.
-                line.credit_open_amount = line.price_total
-                continue
-            order = line.order_id
-            taxes = line.tax_id.compute_all(
-                price,
-                order.currency_id,
-                quantity,
-                product=line.product_id,
-                partner=order.partner_shipping_id,
-            )
-            line.credit_open_amount = taxes["total_included"]
+            line.credit_open_amount = line._credit_amount_of(quantity)
+
+    @api.multi
+    def _credit_amount_of(self, quantity):
+        """Return the exposure of quantity of this line, in the order currency.
+
+        That is the quantity at the discounted unit price, taxes included. A
+        positive quantity at a negative price counts zero: a discount line
+        lowers no exposure until it is invoiced, so that a negative line
+        cannot make room for another order.
+        """
+        self.ensure_one()
+        if not quantity:
+            return 0.0
+        price = self._credit_discounted_price()
+        if quantity > 0 and price < 0:
+            return 0.0
+        if quantity == self.product_uom_qty:
+            # sale computes the line total with the same taxes and price.
+            return self.price_total
+        order = self.order_id
+        taxes = self.tax_id.compute_all(
+            price,
+            order.currency_id,
+            quantity,
+            product=self.product_id,
+            partner=order.partner_shipping_id,
+        )
+        return taxes["total_included"]
 
     @api.multi
     def _credit_discounted_price(self):
@@ -141,40 +147,39 @@ class SaleOrderLine(models.Model):
     def _credit_draft_quantities(self):
         """Return {line id: quantity to add to its invoiced quantity, in its unit}.
 
-        sale's qty_invoiced deducts draft credit notes and counts draft
-        invoices, but a draft credit note lowers no exposure until it is
-        posted, and a draft invoice whose total is not positive counts for
-        nothing until then either. One query for all the lines, without
-        record rules: the figures do not depend on who may read credit notes.
+        sale's qty_invoiced deducts draft credit notes, but a draft credit
+        note lowers no exposure until it is posted. One query for all the
+        lines, without record rules: the figures do not depend on who may
+        read credit notes.
         """
         ids = tuple(line_id for line_id in self.ids if isinstance(line_id, int))
         if not ids:
             return {}
         self.env.cr.execute(
             """
-            SELECT rel.order_line_id, invoice_line.quantity, invoice_line.uom_id,
-                   invoice.type
+            SELECT rel.order_line_id, invoice_line.quantity, invoice_line.uom_id
               FROM sale_order_line_invoice_rel rel
               JOIN account_invoice_line invoice_line
                 ON invoice_line.id = rel.invoice_line_id
               JOIN account_invoice invoice ON invoice.id = invoice_line.invoice_id
              WHERE rel.order_line_id IN %s
                AND invoice.state = 'draft'
-               AND (invoice.type = 'out_refund'
-                    OR (invoice.type = 'out_invoice' AND invoice.amount_total <= 0))
+               AND invoice.type = 'out_refund'
             """,
             (ids,),
         )
         quantities = {}
-        uom_model = self.env["product.uom"]
-        for line_id, quantity, uom_id, invoice_type in self.env.cr.fetchall():
-            if invoice_type == "out_invoice":
-                # sale counts it as invoiced, but the draft counts for nothing.
-                quantity = -quantity
+        for line_id, quantity, uom_id in self.env.cr.fetchall():
             line = self.browse(line_id)
-            if uom_id and uom_id != line.product_uom.id:
-                quantity = uom_model.browse(uom_id)._compute_quantity(
-                    quantity, line.product_uom
-                )
+            quantity = line._credit_quantity_from(quantity, uom_id)
             quantities[line_id] = quantities.get(line_id, 0.0) + quantity
         return quantities
+
+    @api.multi
+    def _credit_quantity_from(self, quantity, uom_id):
+        """Return quantity, given in the unit uom_id, in this line's unit."""
+        self.ensure_one()
+        if not uom_id or uom_id == self.product_uom.id:
+            return quantity
+        uom = self.env["product.uom"].browse(uom_id)
+        return uom._compute_quantity(quantity, self.product_uom)

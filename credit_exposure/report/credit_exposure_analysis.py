@@ -162,7 +162,7 @@ class CreditExposureAnalysis(models.Model):
                    inv.commercial_partner_id AS partner_id,
                    inv.currency_id, inv.credit_insured AS insured,
                    'financial' AS figure,
-                   inv.amount_total AS amount,
+                   inv.credit_draft_amount AS amount,
                    inv.user_id, inv.team_id, NULL::integer AS order_id,
                    inv.id AS invoice_id,
                    COALESCE(inv.date_invoice, inv.create_date::date) AS date,
@@ -171,7 +171,7 @@ class CreditExposureAnalysis(models.Model):
               JOIN res_company company ON company.id = inv.company_id
              WHERE inv.state = 'draft'
                AND inv.type = 'out_invoice'
-               AND inv.amount_total > 0
+               AND inv.credit_draft_amount != 0
         """
 
     def _credit_view_query(self):

@@ -11,8 +11,13 @@ class TestBypassDocuments(BlockingCase):
     An order line of the test products costs 110 a unit, taxes included.
     """
 
-    def draft_invoice(self, partner, order_line, invoice_type="out_invoice"):
-        """Create as the salesperson a draft invoice linking a line to order_line."""
+    def draft_invoice(
+        self, partner, order_line, invoice_type="out_invoice", quantity=9.0, price=0.01
+    ):
+        """Create as the salesperson a draft invoice linking a line to order_line.
+
+        The line has no taxes, and invoices quantity at price.
+        """
         product = self.product
         income_account = (
             product.property_account_income_id
@@ -33,8 +38,8 @@ class TestBypassDocuments(BlockingCase):
                             {
                                 "name": "Linked line",
                                 "account_id": income_account.id,
-                                "quantity": 9.0,
-                                "price_unit": 0.01,
+                                "quantity": quantity,
+                                "price_unit": price,
                                 "sale_line_ids": [(6, 0, order_line.ids)],
                             },
                         )
@@ -133,6 +138,86 @@ class TestBypassDocuments(BlockingCase):
         self.confirm(order)
         self.draft_invoice(self.customer, order.order_line, "out_refund")
         self.assertFigures(self.customer, delivery=1100.0, financial=0.0)
+
+    # Draft invoices at another price than their orders
+
+    def test_cheap_draft_invoice_keeps_exposure(self):
+        order = self.create_order(quantity=10)
+        self.confirm(order)
+        invoice = self.draft_invoice(self.customer, order.order_line)
+        # Its 9 units at 0.01 take 990 off the order line, so it counts 990.
+        self.assertAlmostEqual(invoice.amount_total, 0.09)
+        self.assertAlmostEqual(invoice.credit_draft_amount, 990.0)
+        self.assertFigures(self.customer, delivery=110.0, financial=990.0)
+
+    def test_cheap_draft_invoice_makes_no_room(self):
+        self.enable_blocking()
+        invoiced = self.create_order(quantity=7, product=self.product_ordered)
+        self.confirm(invoiced)
+        self.draft_invoice(self.customer, invoiced.order_line, quantity=7.0)
+        self.assertFigures(self.customer, delivery=0.0, financial=770.0)
+        order = self.create_order(quantity=3, product=self.product_ordered)
+        self.confirm(order, context=ACCEPT_BLOCK)
+        self.assertEqual(order.state, "sale")
+        self.assertTrue(order.credit_blocked)
+
+    def test_cheap_draft_line_edit_keeps_exposure(self):
+        order = self.create_order(quantity=10)
+        self.confirm(order)
+        invoice = self.draft_invoice(self.customer, order.order_line, price=110.0)
+        self.assertAlmostEqual(invoice.credit_draft_amount, 990.0)
+        invoice.invoice_line_ids.sudo(self.salesperson).write({"price_unit": 1.0})
+        self.assertAlmostEqual(invoice.credit_draft_amount, 990.0)
+        self.assertFigures(self.customer, delivery=110.0, financial=990.0)
+
+    def test_dear_draft_invoice_counts_its_total(self):
+        order = self.create_order(quantity=10)
+        self.confirm(order)
+        invoice = self.draft_invoice(self.customer, order.order_line, price=200.0)
+        self.assertAlmostEqual(invoice.credit_draft_amount, 1800.0)
+        self.assertFigures(self.customer, delivery=110.0, financial=1800.0)
+
+    def test_order_price_change_moves_draft_amount(self):
+        order = self.create_order(quantity=10, product=self.product_ordered)
+        self.confirm(order)
+        invoice = self.draft_invoice(self.customer, order.order_line)
+        order.order_line.write({"price_unit": 200.0})
+        # 9 units at 200 plus 10 % taxes.
+        self.assertAlmostEqual(invoice.credit_draft_amount, 1980.0)
+        self.assertFigures(self.customer, delivery=220.0, financial=1980.0)
+
+    def test_unlinked_negative_line_counts_zero(self):
+        order = self.create_order(quantity=10)
+        self.confirm(order)
+        invoice = self.draft_invoice(self.customer, order.order_line, price=110.0)
+        account = invoice.invoice_line_ids.account_id
+        invoice.sudo(self.salesperson).write(
+            {
+                "invoice_line_ids": [
+                    (
+                        0,
+                        0,
+                        {
+                            "name": "Credit test rebate",
+                            "account_id": account.id,
+                            "quantity": 1.0,
+                            "price_unit": -500.0,
+                        },
+                    )
+                ]
+            }
+        )
+        self.assertAlmostEqual(invoice.amount_total, 490.0)
+        self.assertAlmostEqual(invoice.credit_draft_amount, 990.0)
+        self.assertFigures(self.customer, delivery=110.0, financial=990.0)
+
+    def test_posted_cheap_invoice_lowers_exposure(self):
+        order = self.create_order(quantity=10)
+        self.confirm(order)
+        invoice = self.draft_invoice(self.customer, order.order_line)
+        invoice.with_env(self.env).action_invoice_open()
+        self.assertEqual(invoice.credit_draft_amount, 0.0)
+        self.assertFigures(self.customer, delivery=110.0, financial=0.09)
 
     # Draft credit notes
 

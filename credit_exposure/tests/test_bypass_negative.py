@@ -218,7 +218,7 @@ class TestBypassNegative(BlockingCase):
         self.assertEqual(moved_order.credit_partner_id, self.customer)
         self.assertTrue(moved_order.credit_blocked)
 
-    def test_negative_draft_linked_line_counts_open(self):
+    def test_negative_draft_linked_line_counts_order(self):
         order = self.confirmed_order(quantity=9, product=self.product_ordered)
         invoice = self.draft_invoice(
             self.customer, 110.0, quantity=9.0, sale_lines=order.order_line
@@ -240,8 +240,9 @@ class TestBypassNegative(BlockingCase):
             }
         )
         self.assertLess(invoice.amount_total, 0.0)
-        # The draft counts for nothing, so the line stays in the delivery.
-        self.assertFigures(self.customer, 990.0, 0.0)
+        # The draft counts the 990 it takes off the order line, without the
+        # negative line.
+        self.assertFigures(self.customer, 0.0, 990.0)
 
     def test_growth_behind_discount_line_checked(self):
         self.enable_blocking()

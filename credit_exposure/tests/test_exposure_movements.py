@@ -1,5 +1,6 @@
 """The exposure movements stay in step with the documents they follow."""
 
+from ..hooks import compute_null_amounts, fill_invoice_draft_amounts
 from .common import CreditExposureCase
 
 
@@ -141,3 +142,27 @@ class TestExposureMovements(CreditExposureCase):
         self.assertFigures(
             self.customer, 330.0, 440.0, insured_delivery=330.0, insured_financial=0.0
         )
+
+    def test_migration_fills_draft_amounts(self):
+        draft = self.invoice(self.open_order.with_env(self.env), post=False)
+        # The amounts are NULL, as on a database updated from 11.0.1.0.0.
+        self.env.cr.execute(
+            "UPDATE account_invoice SET credit_draft_amount = NULL "
+            "WHERE id IN %s OR state != 'draft'",
+            (tuple((draft | self.invoice_record).ids),),
+        )
+        self.env.cr.execute(
+            "SELECT COUNT(*) FROM account_invoice WHERE credit_draft_amount IS NULL"
+        )
+        self.assertGreater(self.env.cr.fetchone()[0], 1)
+        draft.invalidate_cache()
+        fill_invoice_draft_amounts(self.env.cr)
+        compute_null_amounts(self.env)
+        draft.invalidate_cache()
+        self.assertAlmostEqual(draft.credit_draft_amount, 330.0)
+        self.assertEqual(self.invoice_record.credit_draft_amount, 0.0)
+        self.env.cr.execute(
+            "SELECT COUNT(*) FROM account_invoice WHERE credit_draft_amount IS NULL"
+        )
+        self.assertEqual(self.env.cr.fetchone()[0], 0)
+        self.assertFigures(self.customer, 0.0, 770.0)
