@@ -1,5 +1,7 @@
 from odoo import api, fields, models, tools
 
+from .credit_exposure_analysis import TODAY_RATES_SQL, TODAY_RATIOS_SQL
+
 RISK_STATES = [
     ("over", "Over a Ceiling"),
     ("at_risk", "Near a Ceiling"),
@@ -12,9 +14,11 @@ class CreditCustomerExposure(models.Model):
     """Exposure of each customer against its ceilings (SQL view).
 
     One row per company and commercial partner that has open exposure, a
-    ceiling or a credit hold. The figures are the sums of
-    credit.exposure.analysis, rounded to the company currency, so that they
-    equal credit.exposure.compute_figures(); searching and sorting run in SQL.
+    ceiling or a credit hold. The figures are the sums of the customers'
+    exposure movements, converted and rounded to the company currency, as
+    credit.exposure.compute_figures() adds them up, so that the view's cost
+    does not grow with the customers' history. Searching and sorting run in
+    SQL.
     """
 
     _name = "credit.customer.exposure"
@@ -107,7 +111,31 @@ class CreditCustomerExposure(models.Model):
         if self.env.cr._cnx.server_version >= 120000:
             materialized = "MATERIALIZED"
         return """
-            WITH figures AS %(materialized)s (
+            WITH today_rate AS (%(rates)s),
+            today_ratio AS (%(ratios)s),
+            -- Keys whose movements add up to zero, such as those of closed
+            -- documents not merged yet, are left out.
+            movement_sum AS %(materialized)s (
+                SELECT company_id, partner_id, currency_id, insured, figure,
+                       SUM(amount) AS amount
+                  FROM credit_exposure_movement
+                 GROUP BY company_id, partner_id, currency_id, insured, figure
+                HAVING SUM(amount) != 0
+            ),
+            movement AS (
+                SELECT movement.company_id, movement.partner_id,
+                       movement.insured, movement.figure,
+                       CASE WHEN movement.currency_id = company.currency_id
+                            THEN movement.amount
+                            ELSE movement.amount * today_ratio.ratio
+                       END AS amount
+                  FROM movement_sum movement
+                  JOIN res_company company ON company.id = movement.company_id
+                  LEFT JOIN today_ratio
+                    ON today_ratio.company_id = movement.company_id
+                   AND today_ratio.currency_id = movement.currency_id
+            ),
+            figures AS %(materialized)s (
                 -- Customers with a ceiling or a hold count with zero figures
                 -- even without open documents, in the same aggregation.
                 SELECT company_id, partner_id,
@@ -117,11 +145,15 @@ class CreditCustomerExposure(models.Model):
                        SUM(insured_financial) AS insured_financial
                   FROM (
                     SELECT company_id, partner_id,
-                           delivery_exposure AS delivery,
-                           insured_delivery_exposure AS insured_delivery,
-                           financial_exposure AS financial,
-                           insured_financial_exposure AS insured_financial
-                      FROM credit_exposure_analysis
+                           CASE WHEN figure = 'delivery'
+                                THEN amount ELSE 0 END AS delivery,
+                           CASE WHEN figure = 'delivery' AND insured
+                                THEN amount ELSE 0 END AS insured_delivery,
+                           CASE WHEN figure = 'financial'
+                                THEN amount ELSE 0 END AS financial,
+                           CASE WHEN figure = 'financial' AND insured
+                                THEN amount ELSE 0 END AS insured_financial
+                      FROM movement
                      UNION ALL
                     SELECT company.id, partner.id, 0, 0, 0, 0
                       FROM res_partner partner
@@ -218,4 +250,8 @@ class CreditCustomerExposure(models.Model):
                    END AS risk_state
               FROM overrun
               JOIN res_partner partner ON partner.id = overrun.partner_id
-        """ % {"materialized": materialized}
+        """ % {
+            "materialized": materialized,
+            "rates": TODAY_RATES_SQL,
+            "ratios": TODAY_RATIOS_SQL,
+        }

@@ -18,6 +18,19 @@ TODAY_RATES_SQL = """
      CROSS JOIN res_currency currency
 """
 
+# The ratio converting an amount in currency_id to the company currency, at the
+# rates of TODAY_RATES_SQL, which must be the CTE today_rate.
+TODAY_RATIOS_SQL = """
+    SELECT document_rate.company_id, document_rate.currency_id,
+           company_rate.rate / document_rate.rate AS ratio
+      FROM today_rate document_rate
+      JOIN res_company company
+        ON company.id = document_rate.company_id
+      JOIN today_rate company_rate
+        ON company_rate.company_id = company.id
+       AND company_rate.currency_id = company.currency_id
+"""
+
 # The keys sort in age order, which is the order of the pivot's columns.
 AGES = [
     ("0_not_invoiced", "Not Invoiced"),
@@ -186,16 +199,7 @@ class CreditExposureAnalysis(models.Model):
         # customer column is read.
         return """
             WITH today_rate AS (%(rates)s),
-            today_ratio AS (
-                SELECT document_rate.company_id, document_rate.currency_id,
-                       company_rate.rate / document_rate.rate AS ratio
-                  FROM today_rate document_rate
-                  JOIN res_company company
-                    ON company.id = document_rate.company_id
-                  JOIN today_rate company_rate
-                    ON company_rate.company_id = company.id
-                   AND company_rate.currency_id = company.currency_id
-            ),
+            today_ratio AS (%(ratios)s),
             source AS (%(sources)s),
             converted AS (
                 SELECT source.*,
@@ -251,5 +255,6 @@ class CreditExposureAnalysis(models.Model):
               LEFT JOIN res_partner customer ON customer.id = converted.partner_id
         """ % {
             "rates": TODAY_RATES_SQL,
+            "ratios": TODAY_RATIOS_SQL,
             "sources": " UNION ALL ".join(self._credit_sources()),
         }
