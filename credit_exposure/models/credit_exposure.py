@@ -1,7 +1,9 @@
 import collections
 
 from odoo import api, fields, models
+from odoo.tools import float_round
 
+from .. import rules
 from . import exposure_sql
 
 # Exposure figures of one commercial partner, in company currency, taxes
@@ -14,6 +16,22 @@ ZERO_FIGURES = Figures(0.0, 0.0, 0.0, 0.0)
 
 # A check merges a customer's movements once they outnumber their keys by this.
 MERGE_THRESHOLD = 50
+
+
+def decide_figures(figures, management_ceiling, insurance_ceiling, **options):
+    """Return rules.decide() for a customer's Figures and ceilings.
+
+    The total exposure, checked against the management ceiling, is the
+    delivery plus the financial figure, and likewise for the insured total.
+    options are passed to rules.decide.
+    """
+    return rules.decide(
+        figures.delivery + figures.financial,
+        figures.insured_delivery + figures.insured_financial,
+        management_ceiling,
+        insurance_ceiling,
+        **options,
+    )
 
 
 class CreditExposure(models.AbstractModel):
@@ -61,6 +79,21 @@ class CreditExposure(models.AbstractModel):
         commercial_ids = self._credit_commercial_ids(partners)
         if not commercial_ids:
             return {}
+        currency = company.currency_id
+        return self._credit_sum_movements(
+            commercial_ids, company.id, currency.id, currency.rounding, merge=merge
+        )
+
+    @api.model
+    def _credit_sum_movements(
+        self, commercial_ids, company_id, currency_id, rounding, merge=False
+    ):
+        """Return compute_figures() for a tuple of commercial partner ids.
+
+        currency_id and rounding are those of the company's currency. It reads
+        no record, so that a caller that has them from SQL saves the ORM reads
+        of the company and its currency.
+        """
         # The triggers see only what is written: write the stored computed
         # fields still pending in this transaction first.
         self.recompute()
@@ -71,14 +104,15 @@ class CreditExposure(models.AbstractModel):
              WHERE partner_id IN %s AND company_id = %s
              GROUP BY 1, 2, 3, 4
             """,
-            (commercial_ids, company.id),
+            (commercial_ids, company_id),
         )
         rows = self.env.cr.fetchall()
         if merge and sum(row[5] for row in rows) > MERGE_THRESHOLD + len(rows):
             self.env["credit.exposure.movement"]._credit_merge(commercial_ids)
         return self._credit_totals(
             commercial_ids,
-            company,
+            self._credit_converter(company_id, currency_id),
+            rounding,
             [
                 (figure, (partner_id, currency_id, insured, amount))
                 for partner_id, currency_id, insured, figure, amount, _count in rows
@@ -102,20 +136,33 @@ class CreditExposure(models.AbstractModel):
             for figure, method_name in self._credit_components()
             for row in getattr(self, method_name)(commercial_ids, company)
         ]
-        return self._credit_totals(commercial_ids, company, rows)
+        currency = company.currency_id
+        return self._credit_totals(
+            commercial_ids,
+            self._credit_converter(company.id, currency.id),
+            currency.rounding,
+            rows,
+        )
 
-    def _credit_totals(self, commercial_ids, company, rows):
-        """Add up rows of (figure, (partner id, currency id, insured, amount))."""
+    def _credit_totals(self, commercial_ids, convert, rounding, rows):
+        """Add up rows of (figure, (partner id, currency id, insured, amount)).
+
+        convert is a _credit_converter() function, and rounding the company
+        currency's rounding, which the totals are rounded to.
+        """
         totals = {pid: dict.fromkeys(Figures._fields, 0.0) for pid in commercial_ids}
-        convert = self._credit_converter(company)
         for figure, (partner_id, currency_id, insured, amount) in rows:
             amount = convert(currency_id, float(amount or 0.0))
             totals[partner_id][figure] += amount
             if insured:
                 totals[partner_id]["insured_" + figure] += amount
-        currency = company.currency_id
         return {
-            pid: Figures(*(currency.round(values[name]) for name in Figures._fields))
+            pid: Figures(
+                *(
+                    float_round(values[name], precision_rounding=rounding)
+                    for name in Figures._fields
+                )
+            )
             for pid, values in totals.items()
         }
 
@@ -128,24 +175,27 @@ class CreditExposure(models.AbstractModel):
         ids = partners.mapped("commercial_partner_id").ids
         return tuple(set(pid for pid in ids if isinstance(pid, int)))
 
-    def _credit_converter(self, company):
-        """Return a function converting (currency id, amount) to company currency."""
-        company_currency = company.currency_id
+    def _credit_converter(self, company_id, currency_id):
+        """Return a function converting (currency id, amount) to currency_id.
+
+        It converts at today's rates of the company company_id.
+        """
+        company_currency = self.env["res.currency"].browse(currency_id)
         currencies = {}
 
-        def convert(currency_id, amount):
-            if not amount or not currency_id or currency_id == company_currency.id:
+        def convert(from_currency_id, amount):
+            if not amount or not from_currency_id or from_currency_id == currency_id:
                 return amount or 0.0
-            currency = currencies.get(currency_id)
+            currency = currencies.get(from_currency_id)
             if currency is None:
                 currency = (
                     self.env["res.currency"]
-                    .browse(currency_id)
+                    .browse(from_currency_id)
                     .with_context(
-                        date=fields.Date.context_today(self), company_id=company.id
+                        date=fields.Date.context_today(self), company_id=company_id
                     )
                 )
-                currencies[currency_id] = currency
+                currencies[from_currency_id] = currency
             return currency.compute(amount, company_currency, round=False)
 
         return convert

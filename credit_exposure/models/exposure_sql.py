@@ -1,5 +1,7 @@
 """SQL of the exposure figures, shared by credit.exposure and its movements."""
 
+import collections
+
 # Every document that counts in an exposure figure gives one contribution,
 # keyed by (commercial partner, company, currency, insured, figure). Database
 # triggers record each change of a contribution as a movement, so that a
@@ -270,3 +272,97 @@ def merge_query(where):
 def component_query(template, where):
     """Return the query of one template's contributions for the rows matching where."""
     return template.format(sign=1, where=where)
+
+
+# The total that credit checks count for the order aliased so: the sum of its
+# lines without those at a negative unit price after discount, as
+# sale.order._credit_counted_amount() adds it up in Python.
+COUNTED_AMOUNT = """(
+    SELECT COALESCE(SUM(sol.price_total), 0)
+      FROM sale_order_line sol
+     WHERE sol.order_id = so.id
+       AND sol.price_unit * (1 - COALESCE(sol.discount, 0) / 100) >= 0
+)"""
+
+
+# A row of check_facts_query(): what the credit check reads of an order. That
+# is its company and the company's currency, its credit partner, the
+# commercial partner of that partner (the customer) with the customer's
+# ceilings and hold, and its counted total in the currency of its pricelist.
+CheckFacts = collections.namedtuple(
+    "CheckFacts",
+    [
+        "order_id",
+        "company_id",
+        "partner_id",
+        "insured",
+        "order_currency_id",
+        "currency_id",
+        "rounding",
+        "block_orders",
+        "customer_id",
+        "on_hold",
+        "management_ceiling",
+        "insurance_ceiling",
+        "amount",
+    ],
+)
+
+
+def check_facts_query():
+    """Return the query of the CheckFacts of the orders with ids IN %s.
+
+    Empty flags and ceilings read as FALSE and 0, as the ORM reads them.
+    """
+    return """
+        SELECT so.id, so.company_id, so.credit_partner_id,
+               COALESCE(so.credit_insured, FALSE), pricelist.currency_id,
+               company.currency_id, currency.rounding,
+               COALESCE(company.credit_block_orders, FALSE), customer.id,
+               COALESCE(customer.credit_hold, FALSE),
+               COALESCE(customer.credit_management_ceiling, 0),
+               COALESCE(customer.credit_insurance_ceiling, 0), {counted}
+          FROM sale_order so
+          LEFT JOIN product_pricelist pricelist ON pricelist.id = so.pricelist_id
+          LEFT JOIN res_company company ON company.id = so.company_id
+          LEFT JOIN res_currency currency ON currency.id = company.currency_id
+          LEFT JOIN res_partner partner ON partner.id = so.credit_partner_id
+          LEFT JOIN res_partner customer ON customer.id = partner.commercial_partner_id
+         WHERE so.id IN %s
+    """.format(counted=COUNTED_AMOUNT)
+
+
+def changed_orders_query():
+    """Return the query of the confirmed orders with ids IN %s whose total moved.
+
+    The total is the counted one. The query keeps every total that moved by
+    more than a quarter of the currency's rounding from the checked amount, or
+    fell below the released amount by as much.
+    """
+    return """
+        WITH counted AS (
+            SELECT so.id, so.credit_checked_amount, so.credit_released_amount,
+                   currency.rounding, {counted} AS amount
+              FROM sale_order so
+              JOIN product_pricelist pricelist ON pricelist.id = so.pricelist_id
+              JOIN res_currency currency ON currency.id = pricelist.currency_id
+             WHERE so.id IN %s
+               AND so.state IN ('sale', 'done')
+        )
+        SELECT id
+          FROM counted
+         WHERE ABS(amount - COALESCE(credit_checked_amount, 0)) > rounding / 4
+            OR amount - COALESCE(credit_released_amount, 0) < -rounding / 4
+    """.format(counted=COUNTED_AMOUNT)
+
+
+def record_checked_amounts_query():
+    """Return the statement setting the checked amount of the orders with ids IN %s.
+
+    Each order's checked amount becomes its counted total.
+    """
+    return """
+        UPDATE sale_order so
+           SET credit_checked_amount = {counted}
+         WHERE so.id IN %s
+    """.format(counted=COUNTED_AMOUNT)

@@ -4,7 +4,7 @@ from odoo import SUPERUSER_ID, _, api, fields, models
 from odoo.exceptions import AccessError, ValidationError
 
 from .. import rules
-from .credit_exposure import ZERO_FIGURES
+from .credit_exposure import ZERO_FIGURES, decide_figures
 
 CONTROLLER_GROUP = "credit_exposure.group_credit_controller"
 
@@ -489,9 +489,8 @@ class ResPartner(models.Model):
         """
         self.ensure_one()
         partner = self.commercial_partner_id
-        return rules.decide(
-            figures.delivery + figures.financial,
-            figures.insured_delivery + figures.insured_financial,
+        return decide_figures(
+            figures,
             partner.credit_management_ceiling,
             partner.credit_insurance_ceiling,
             rounding=company.currency_id.rounding,

@@ -2,11 +2,12 @@ import collections
 from email.utils import formataddr
 
 from odoo import SUPERUSER_ID, _, api, fields, models
-from odoo.exceptions import AccessError, UserError
+from odoo.exceptions import AccessError, MissingError, UserError
 from odoo.tools import float_compare, html_escape, plaintext2html
 
 from .. import rules
-from .credit_exposure import ZERO_FIGURES
+from . import exposure_sql
+from .credit_exposure import ZERO_FIGURES, decide_figures
 from .res_partner import CONTROLLER_GROUP
 
 # Fields that only the addon's own code writes, as superuser, in its release,
@@ -605,29 +606,8 @@ class SaleOrder(models.Model):
         if not ids:
             return []
         self.recompute()
-        self.env.cr.execute(
-            """
-            WITH counted AS (
-                SELECT so.id, so.credit_checked_amount, so.credit_released_amount,
-                       currency.rounding,
-                       COALESCE(SUM(sol.price_total) FILTER (
-                           WHERE sol.price_unit * (1 - COALESCE(sol.discount, 0) / 100)
-                                 >= 0), 0) AS amount
-                  FROM sale_order so
-                  JOIN product_pricelist pricelist ON pricelist.id = so.pricelist_id
-                  JOIN res_currency currency ON currency.id = pricelist.currency_id
-                  LEFT JOIN sale_order_line sol ON sol.order_id = so.id
-                 WHERE so.id IN %s
-                   AND so.state IN ('sale', 'done')
-                 GROUP BY so.id, currency.rounding
-            )
-            SELECT id
-              FROM counted
-             WHERE ABS(amount - COALESCE(credit_checked_amount, 0)) > rounding / 4
-                OR amount - COALESCE(credit_released_amount, 0) < -rounding / 4
-            """,
-            (tuple(ids),),
-        )
+        query = exposure_sql.changed_orders_query()
+        self.env.cr.execute(query, (tuple(ids),))
         return [row[0] for row in self.env.cr.fetchall()]
 
     @api.multi
@@ -658,53 +638,112 @@ class SaleOrder(models.Model):
         adds nothing, but it still blocks an order of a customer on hold. The
         decision is None for a customer with neither ceiling nor hold.
         """
+        facts = self._credit_check_facts()
+        company_ids = []
+        for order in self:
+            company_id = facts[order.id].company_id
+            if company_id and company_id not in company_ids:
+                company_ids.append(company_id)
         decisions = []
         added = collections.defaultdict(lambda: [0.0, 0.0])
-        for company in self.mapped("company_id"):
-            orders = self.filtered(
-                lambda order, company=company: order.company_id == company
+        for company_id in company_ids:
+            orders = sorted(
+                (order for order in self if facts[order.id].company_id == company_id),
+                key=lambda order: order.id,
             )
-            partners = orders.mapped("credit_partner_id").filtered(
-                lambda partner: partner._credit_has_check()
+            company_facts = [facts[order.id] for order in orders]
+            all_figures = self._credit_lock_and_sum(company_facts)
+            convert = self.env["credit.exposure"]._credit_converter(
+                company_id, company_facts[0].currency_id
             )
-            all_figures = {}
-            if partners:
-                partners._credit_lock()
-                all_figures = self.env["credit.exposure"].compute_figures(
-                    partners, company, merge=True
-                )
-            for order in orders.sorted("id"):
-                partner = order.credit_partner_id
-                if partner not in partners:
+            for order, fact in zip(orders, company_facts):
+                if fact.partner_id not in all_figures:
                     decisions.append((order, None))
                     continue
-                figures = all_figures.get(partner.id, ZERO_FIGURES)
+                figures = all_figures[fact.partner_id]
                 amount = 0.0
                 if confirming:
-                    total, insured = added[partner.id]
+                    total, insured = added[fact.partner_id]
                     figures = figures._replace(
                         delivery=figures.delivery + total,
                         insured_delivery=figures.insured_delivery + insured,
                     )
-                    amount = order._credit_amount_in(company.currency_id)
-                    added[partner.id][0] += amount
-                    if order.credit_insured:
-                        added[partner.id][1] += amount
-                decision = partner._credit_decide(
+                    # At the order company's rates, as the exposure figures.
+                    amount = convert(fact.order_currency_id, fact.amount)
+                    added[fact.partner_id][0] += amount
+                    if fact.insured:
+                        added[fact.partner_id][1] += amount
+                decision = decide_figures(
                     figures,
-                    company,
+                    fact.management_ceiling,
+                    fact.insurance_ceiling,
+                    rounding=fact.rounding,
                     order_amount=amount,
-                    order_insured=order.credit_insured,
+                    order_insured=fact.insured,
+                    block_orders=fact.block_orders,
+                    on_hold=fact.on_hold,
                 )
                 decisions.append((order, decision))
         return decisions
+
+    @api.multi
+    def _credit_check_facts(self):
+        """Return {order id: CheckFacts} of the orders, read in one SQL query.
+
+        The query reads without record rules, as the exposure figures do, so
+        that every user gets the same decision. Raise MissingError if an order
+        was deleted.
+        """
+        ids = tuple(set(self.ids))
+        if not ids:
+            return {}
+        # Write the stored computed fields still pending, such as line totals.
+        self.recompute()
+        query = exposure_sql.check_facts_query()
+        self.env.cr.execute(query, (ids,))
+        facts = {
+            row[0]: exposure_sql.CheckFacts(*row) for row in self.env.cr.fetchall()
+        }
+        if len(facts) < len(ids):
+            raise MissingError(_("Record does not exist or has been deleted."))
+        return facts
+
+    @api.model
+    def _credit_lock_and_sum(self, company_facts):
+        """Lock the checked customers of one company's orders and sum their figures.
+
+        company_facts are the CheckFacts of orders of one company. Return
+        {credit partner id: Figures} for the credit partners whose customer
+        has a ceiling or a credit hold, which are the ones locked.
+        """
+        checked = [
+            fact
+            for fact in company_facts
+            if fact.on_hold or fact.management_ceiling or fact.insurance_ceiling
+        ]
+        if not checked:
+            return {}
+        partner_ids = set(fact.partner_id for fact in checked)
+        self.env["res.partner"].browse(sorted(partner_ids))._credit_lock()
+        all_figures = self.env["credit.exposure"]._credit_sum_movements(
+            tuple(set(fact.customer_id for fact in checked)),
+            checked[0].company_id,
+            checked[0].currency_id,
+            checked[0].rounding,
+            merge=True,
+        )
+        return {
+            partner_id: all_figures.get(partner_id, ZERO_FIGURES)
+            for partner_id in partner_ids
+        }
 
     def _credit_counted_amount(self):
         """Return the order total without its lines at a negative price.
 
         The exposure counts no discount line until it is invoiced, so checks
         and checked amounts leave them out too: otherwise an order could grow
-        with its total unchanged.
+        with its total unchanged. exposure_sql.COUNTED_AMOUNT is the same sum
+        in SQL.
         """
         return sum(
             line.price_total
@@ -712,35 +751,17 @@ class SaleOrder(models.Model):
             if line._credit_discounted_price() >= 0
         )
 
-    def _credit_amount_in(self, currency):
-        """Return what the order adds to its delivery exposure, in currency.
-
-        That is its total without the lines at a negative price, such as
-        discounts, which lower no exposure until they are invoiced. It is
-        converted at today's rate.
-        """
-        amount = self._credit_counted_amount()
-        # The pricelist's currency: the order's currency_id is a related field,
-        # which Odoo 11 reads again as superuser.
-        if self.pricelist_id.currency_id == currency:
-            return amount
-        # The rates of the order's company, as compute_figures() converts the
-        # exposure with them, whatever the user's current company.
-        return self.currency_id.with_context(
-            date=fields.Date.context_today(self), company_id=self.company_id.id
-        ).compute(amount, currency, round=False)
-
     @api.multi
     def _credit_record_decisions(self, decisions):
         """Record each decision on its order, and the order total it accepted."""
         # In SQL: the field has no dependants, and a write as superuser would
         # read the orders again in an environment of its own.
-        for order, _decision in decisions:
-            self.env.cr.execute(
-                "UPDATE sale_order SET credit_checked_amount = %s WHERE id = %s",
-                (order._credit_counted_amount(), order.id),
-            )
-        self.invalidate_cache(["credit_checked_amount"], self.ids)
+        order_ids = list(set(order.id for order, _decision in decisions))
+        if order_ids:
+            self.recompute()
+            query = exposure_sql.record_checked_amounts_query()
+            self.env.cr.execute(query, (tuple(order_ids),))
+            self.invalidate_cache(["credit_checked_amount"], order_ids)
         for order, decision in decisions:
             if not decision or decision.action == rules.ACCEPT:
                 continue

@@ -254,6 +254,13 @@ class TestBypassNegative(BlockingCase):
         order.order_line.sudo(self.salesperson).write({"product_uom_qty": 30.0})
         self.assertTrue(order.credit_blocked)
 
+    def test_checked_amount_without_discount_lines(self):
+        order = self.create_order(quantity=9, product=self.product_ordered)
+        self.add_service_line(order, -100.0, 9.0)
+        self.confirm(order)
+        # The 990 of goods, without the discount line's -990.
+        self.assertAlmostEqual(order.credit_checked_amount, 990.0, places=2)
+
     def test_delivered_order_keeps_its_customer(self):
         order = self.confirmed_order(quantity=2)
         self.deliver(order.with_env(self.env), 2)

@@ -108,7 +108,10 @@ class TestExposureCompanies(ExposureScenarioCase):
         )
         self.remove_taxes(order)
         order.pricelist_id = self.foreign_pricelist
+        self.set_ceilings(self.customer, management=100.0)
         # Checked by a user whose current company is the first one.
         self.assertEqual(self.env.user.company_id, self.company)
-        amount = order.sudo()._credit_amount_in(self.company2.currency_id)
-        self.assertAlmostEqual(amount, 200.0, places=2)
+        [(_order, decision)] = order.sudo()._credit_decisions()
+        [overrun] = decision.overruns
+        self.assertEqual(overrun.ceiling, "management")
+        self.assertAlmostEqual(overrun.exposure, 200.0, places=2)

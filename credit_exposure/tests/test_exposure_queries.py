@@ -1,5 +1,6 @@
 """The figures of many customers come from a fixed number of queries."""
 
+from .test_blocking import BlockingCase
 from .test_exposure_cases import ExposureScenarioCase
 
 
@@ -68,3 +69,33 @@ class TestExposureQueries(ExposureScenarioCase):
         # paid, which no insured invoice carries.
         for customer in self.customers:
             self.assertFiguresAfter(customer.name, customer, 660.0, 890.0, 660.0, 990.0)
+
+
+class TestCheckQueries(BlockingCase):
+    """The credit check of one company's orders runs three queries, however many."""
+
+    def _count_check_queries(self, orders):
+        """Return how many SQL queries the salesperson's check of orders runs cold."""
+        orders = orders.sudo(self.salesperson)
+        orders.recompute()
+        orders.invalidate_cache()
+        before = self.env.cr.sql_log_count
+        orders._credit_decisions()
+        return self.env.cr.sql_log_count - before
+
+    def test_check_queries_in_cold_cache(self):
+        self.confirm(self.create_order(quantity=2))
+        order = self.create_order(quantity=5)
+        # One reads the order with its customer and company, one locks the
+        # customer and one sums its movements.
+        self.assertEqual(self._count_check_queries(order), 3)
+
+    def test_check_queries_do_not_grow(self):
+        self.set_ceilings(self.other_customer, management=1000.0)
+        self.confirm(self.create_order(quantity=2))
+        self.confirm(self.create_order(partner=self.other_customer, quantity=2))
+        orders = self.create_order(quantity=5)
+        orders |= self.create_order(quantity=1)
+        orders |= self.create_order(partner=self.other_customer, quantity=3)
+        orders[0].order_line.copy({"order_id": orders[0].id})
+        self.assertEqual(self._count_check_queries(orders), 3)
