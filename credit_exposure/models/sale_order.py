@@ -647,6 +647,8 @@ class SaleOrder(models.Model):
         decisions = []
         added = collections.defaultdict(lambda: [0.0, 0.0])
         for company_id in company_ids:
+            # Each company has its own exposure, so the orders before this one
+            # add up per company.
             orders = sorted(
                 (order for order in self if facts[order.id].company_id == company_id),
                 key=lambda order: order.id,

@@ -115,3 +115,18 @@ class TestExposureCompanies(ExposureScenarioCase):
         [overrun] = decision.overruns
         self.assertEqual(overrun.ceiling, "management")
         self.assertAlmostEqual(overrun.exposure, 200.0, places=2)
+
+    def test_orders_of_two_companies_checked_apart(self):
+        self.set_ceilings(self.customer, management=1000.0)
+        first = self.create_order(product=self.product_ordered, price=900.0)
+        second = self.create_order(
+            product=self.product_ordered, price=900.0, user=self.user2
+        )
+        self.remove_taxes(first)
+        self.remove_taxes(second)
+        self.assertEqual(second.company_id, self.company2)
+        orders = first.sudo() | second.sudo()
+        decisions = dict(orders._credit_decisions())
+        # Each order fits under the ceiling in its own company.
+        self.assertEqual(decisions[first.sudo()].action, "accept")
+        self.assertEqual(decisions[second.sudo()].action, "accept")
