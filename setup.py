@@ -33,6 +33,7 @@ setup(
             "*/*.csv",
             "*/*.po",
             "*/*.pot",
+            "migrations/*/*.py",
             "static/description/*",
             "readme/*",
             "README.md",
