@@ -1,4 +1,5 @@
 from odoo import SUPERUSER_ID, _, api, fields, models
+from odoo.exceptions import UserError
 
 # Context key that carries the refund wizard's mode (filter_refund) to the
 # credit notes it creates.
@@ -76,6 +77,7 @@ class AccountInvoice(models.Model):
         anyone but a credit controller: it would move the invoice in or out of
         the insured exposure after the checks that counted it.
         """
+        self.env["credit.exposure"]._credit_check_computed_writes(self, vals)
         if "credit_insured" in vals:
             changed = self.filtered(
                 lambda invoice: invoice.type in ("out_invoice", "out_refund")
@@ -88,11 +90,7 @@ class AccountInvoice(models.Model):
                         "field": self._fields["credit_insured"].get_description(
                             self.env
                         )["string"],
-                        "invoices": ", ".join(
-                            changed.mapped(
-                                lambda invoice: invoice.number or invoice.display_name
-                            )
-                        ),
+                        "invoices": changed._credit_names(),
                     },
                     company=changed[0].company_id,
                 )
@@ -100,7 +98,52 @@ class AccountInvoice(models.Model):
             self.filtered(
                 lambda invoice: invoice.state not in ("open", "paid")
             )._credit_check_not_blocked()
+        self._credit_check_state_and_type(vals)
         return super(AccountInvoice, self).write(vals)
+
+    @api.multi
+    def _credit_check_state_and_type(self, vals):
+        """Raise UserError for a customer invoice opened unposted or changing type.
+
+        Its order lines count its quantities as invoiced in either case, while
+        the invoice would leave the financial exposure: an open invoice counts
+        through its journal items, and a credit note or a vendor bill does not
+        count at all. Odoo's own buttons post the entry before the state.
+        """
+        if self.env.uid == SUPERUSER_ID:
+            return
+        customer = self.filtered(
+            lambda invoice: invoice.type in ("out_invoice", "out_refund")
+        )
+        if "type" in vals:
+            changed = customer.filtered(lambda invoice: invoice.type != vals["type"])
+            if changed:
+                raise UserError(
+                    _(
+                        "The type of the customer invoice %(invoices)s cannot "
+                        "change. Cancel it, then create a credit note or a new "
+                        "invoice instead."
+                    )
+                    % {"invoices": changed._credit_names()}
+                )
+        if vals.get("state") in ("open", "paid") and not vals.get("move_id"):
+            unposted = customer.filtered(lambda invoice: not invoice.move_id)
+            if unposted:
+                raise UserError(
+                    _(
+                        "The invoice %(invoices)s has no journal entry, so it "
+                        "cannot be set to %(state)s directly. Validate it to post "
+                        "it, then register its payment."
+                    )
+                    % {"invoices": unposted._credit_names(), "state": vals["state"]}
+                )
+
+    @api.multi
+    def _credit_names(self):
+        """Return the invoices' numbers, or their names while in draft."""
+        return ", ".join(
+            self.mapped(lambda invoice: invoice.number or invoice.display_name)
+        )
 
     @api.multi
     def action_invoice_open(self):

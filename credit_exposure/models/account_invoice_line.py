@@ -1,9 +1,79 @@
-from odoo import _, api, fields, models
-from odoo.exceptions import ValidationError
+from odoo import SUPERUSER_ID, _, api, fields, models
+from odoo.exceptions import UserError, ValidationError
+
+# Fields of a customer invoice line that change its amount, or the quantity
+# its order lines count as invoiced. Its links to order lines (sale_line_ids)
+# may still be removed once the invoice is posted, as the refund wizard's
+# modify mode does: the order lines then count their quantity as open again.
+INVOICED_FIELDS = (
+    "quantity",
+    "uom_id",
+    "price_unit",
+    "discount",
+    "invoice_line_tax_ids",
+    "invoice_id",
+)
 
 
 class AccountInvoiceLine(models.Model):
     _inherit = "account.invoice.line"
+
+    @api.model
+    def create(self, vals):
+        """Refuse a new line in a customer invoice that is no longer a draft."""
+        line = super(AccountInvoiceLine, self).create(vals)
+        line._credit_check_draft_invoice()
+        return line
+
+    @api.multi
+    def write(self, vals):
+        """Refuse to change what a line of a posted customer invoice invoices."""
+        self.env["credit.exposure"]._credit_check_computed_writes(self, vals)
+        invoiced = any(name in vals for name in INVOICED_FIELDS)
+        if not invoiced and "sale_line_ids" not in vals:
+            return super(AccountInvoiceLine, self).write(vals)
+        if invoiced:
+            self._credit_check_draft_invoice()
+        # sudo: a salesperson may not read every order the lines link to.
+        links = {line.id: line.sale_line_ids for line in self.sudo()}
+        result = super(AccountInvoiceLine, self).write(vals)
+        if "invoice_id" in vals:
+            self._credit_check_draft_invoice()
+        if "sale_line_ids" in vals:
+            linking = self.sudo().filtered(
+                lambda line: line.sale_line_ids - links[line.id]
+            )
+            self.browse(linking.ids)._credit_check_draft_invoice()
+        return result
+
+    @api.multi
+    def _credit_check_draft_invoice(self):
+        """Raise UserError for lines of customer invoices that are not drafts.
+
+        The receivable of a posted invoice is in its journal entry, which a
+        change of its lines does not follow, while their order lines would
+        count the new quantities as invoiced.
+        """
+        if self.env.uid == SUPERUSER_ID:
+            return
+        # sudo: a salesperson may not read every invoice of the lines.
+        invoices = (
+            self.sudo()
+            .mapped("invoice_id")
+            .filtered(
+                lambda invoice: invoice.type in ("out_invoice", "out_refund")
+                and invoice.state != "draft"
+            )
+        )
+        if invoices:
+            raise UserError(
+                _(
+                    "The invoice %(invoices)s is no longer a draft, so its lines "
+                    "cannot be added, moved or changed. Create a credit note "
+                    "instead, or set a cancelled invoice back to draft first."
+                )
+                % {"invoices": invoices._credit_names()}
+            )
 
     @api.constrains("sale_line_ids", "invoice_id")
     def _check_credit_sale_lines(self):

@@ -1,6 +1,7 @@
 import collections
 
-from odoo import api, fields, models
+from odoo import SUPERUSER_ID, _, api, fields, models
+from odoo.exceptions import AccessError
 from odoo.tools import float_round
 
 from .. import rules
@@ -298,4 +299,37 @@ class CreditExposure(models.AbstractModel):
             .with_context(active_test=False)
             .search([("commercial_partner_id", "=", partner.commercial_partner_id.id)])
             .ids
+        )
+
+    @api.model
+    def _credit_check_computed_writes(self, records, vals):
+        """Raise AccessError when a user writes a stored computed field of records.
+
+        Odoo 11 stores what is written to a computed field that has no
+        inverse, such as an order line's total or an invoice's customer, and
+        keeps it until a field it depends on changes. The exposure reads
+        those fields, so only the superuser may write them.
+        """
+        if self.env.uid == SUPERUSER_ID:
+            return
+        names = []
+        for name in vals:
+            field = records._fields.get(name)
+            if field and field.compute and field.store and not field.inverse:
+                names.append(name)
+        if not names:
+            return
+        descriptions = records.fields_get(names, ["string"])
+        raise AccessError(
+            _(
+                "%(fields)s of %(model)s are computed, so they cannot be "
+                "written directly. Change the values they are computed from "
+                "instead."
+            )
+            % {
+                "fields": ", ".join(
+                    sorted(descriptions[name]["string"] for name in names)
+                ),
+                "model": records._description,
+            }
         )

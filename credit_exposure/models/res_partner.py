@@ -210,6 +210,7 @@ class ResPartner(models.Model):
     @api.multi
     def write(self, vals):
         """Check again the open orders of contacts moved to another customer."""
+        self.env["credit.exposure"]._credit_check_computed_writes(self, vals)
         if any(name in vals for name in PROTECTED_FIELDS):
             self._credit_check_controller(
                 self._credit_describe_change(

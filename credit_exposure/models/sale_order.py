@@ -207,6 +207,7 @@ class SaleOrder(models.Model):
             # credit_open_amount would keep their values from before the check.
             return self.with_context(recompute=True).write(vals)
         self._credit_check_protected(vals)
+        self.env["credit.exposure"]._credit_check_computed_writes(self, vals)
         self._credit_check_insured(vals)
         self._credit_check_fixed_terms(vals)
         state = vals.get("state")
@@ -645,10 +646,10 @@ class SaleOrder(models.Model):
             if company_id and company_id not in company_ids:
                 company_ids.append(company_id)
         decisions = []
-        added = collections.defaultdict(lambda: [0.0, 0.0])
         for company_id in company_ids:
             # Each company has its own exposure, so the orders before this one
             # add up per company.
+            added = collections.defaultdict(lambda: [0.0, 0.0])
             orders = sorted(
                 (order for order in self if facts[order.id].company_id == company_id),
                 key=lambda order: order.id,

@@ -1,5 +1,6 @@
 from odoo import SUPERUSER_ID, _, api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools import float_compare
 
 from .stock_picking import PROCUREMENT_KEY
 
@@ -28,6 +29,7 @@ class SaleOrderLine(models.Model):
         "qty_invoiced",
         "invoice_lines.invoice_id.state",
         "invoice_lines.quantity",
+        "invoice_lines.uom_id",
         "price_unit",
         "discount",
         "tax_id",
@@ -41,6 +43,22 @@ class SaleOrderLine(models.Model):
             invoiced = line.qty_invoiced + draft_quantities.get(line.id, 0.0)
             quantity = max(line.product_uom_qty, line.qty_delivered) - invoiced
             line.credit_open_amount = line._credit_amount_of(quantity)
+
+    @api.depends(
+        "invoice_lines.invoice_id.state",
+        "invoice_lines.invoice_id.type",
+        "invoice_lines.quantity",
+        "invoice_lines.uom_id",
+        "product_uom",
+    )
+    def _get_invoice_qty(self):
+        """Compute the invoiced quantity as sale does, on more changes.
+
+        sale follows only the invoices' state and the lines' quantity, so a
+        change of unit or of invoice type left the invoiced quantity, and the
+        open amount that deducts it, as they were.
+        """
+        return super(SaleOrderLine, self)._get_invoice_qty()
 
     @api.multi
     def _credit_amount_of(self, quantity):
@@ -104,12 +122,79 @@ class SaleOrderLine(models.Model):
         if not self.env.context.get("recompute", True):
             # The check reads the order total that the change makes grow.
             return self.with_context(recompute=True).write(vals)
+        self.env["credit.exposure"]._credit_check_computed_writes(self, vals)
         if "order_id" in vals:
             self._credit_check_order_change(vals["order_id"])
+        self._credit_check_invoiced_change(vals)
+        linked = None
+        if "invoice_lines" in vals:
+            # sudo: a salesperson may not read every invoice line of the lines.
+            linked = self.sudo().mapped("invoice_lines")
         procuring = self.with_context(**{PROCUREMENT_KEY: True})
         result = super(SaleOrderLine, procuring).write(vals)
+        if linked is not None:
+            # Linking a line of a posted invoice would count its quantity as
+            # invoiced a second time.
+            new_links = self.sudo().mapped("invoice_lines") - linked
+            invoice_lines = self.env["account.invoice.line"].browse(new_links.ids)
+            invoice_lines._credit_check_draft_invoice()
         self.mapped("order_id")._credit_check_growth()
         return result
+
+    @api.multi
+    def _credit_check_invoiced_change(self, vals):
+        """Raise UserError when a change would count invoiced goods below zero.
+
+        A line counts negative where more is invoiced than ordered, so that a
+        down payment, invoiced on a line of no ordered quantity, is counted
+        once. Lowering an ordered quantity below the invoiced one, or changing
+        the price of such a line, would take a posted debt off the exposure.
+        """
+        if self.env.uid == SUPERUSER_ID:
+            return
+        confirmed = self.filtered(lambda line: line.state in ("sale", "done"))
+        if "product_uom_qty" in vals:
+            quantity = vals["product_uom_qty"]
+            for line in confirmed:
+                rounding = line.product_uom.rounding
+                lowered = float_compare(
+                    quantity, line.product_uom_qty, precision_rounding=rounding
+                )
+                below = float_compare(
+                    quantity, line.qty_invoiced, precision_rounding=rounding
+                )
+                if lowered < 0 and below < 0:
+                    raise UserError(
+                        _(
+                            "The ordered quantity of %(line)s on %(order)s "
+                            "cannot go below its invoiced quantity, "
+                            "%(invoiced)s. Create a credit note for the "
+                            "difference first."
+                        )
+                        % {
+                            "line": line.name,
+                            "order": line.order_id.name,
+                            "invoiced": line.qty_invoiced,
+                        }
+                    )
+        if any(name in vals for name in ("price_unit", "discount", "tax_id")):
+            for line in confirmed:
+                ordered = max(line.product_uom_qty, line.qty_delivered)
+                over = float_compare(
+                    line.qty_invoiced,
+                    ordered,
+                    precision_rounding=line.product_uom.rounding,
+                )
+                if over > 0:
+                    raise UserError(
+                        _(
+                            "%(line)s on %(order)s is invoiced beyond its ordered "
+                            "quantity, as a down payment is, so its price and "
+                            "taxes cannot change. Invoice the order, or create "
+                            "a credit note, instead."
+                        )
+                        % {"line": line.name, "order": line.order_id.name}
+                    )
 
     @api.multi
     def _credit_check_order_change(self, order_id):

@@ -42,12 +42,17 @@ class StockMove(models.Model):
 
     @api.multi
     def _credit_check_not_blocked(self):
-        """Raise UserError for a customer delivery move of a blocked order."""
-        # sudo: a warehouse user may not read the sales order.
-        deliveries = self.sudo().filtered(
-            lambda move: move.sale_line_id and move.location_dest_id.usage == "customer"
+        """Raise UserError for a move that takes stock out for a blocked order.
+
+        Whatever its destination: a delivery turned into an internal transfer
+        would ship the goods all the same. Returns come from a customer and
+        pass.
+        """
+        blocked = self._credit_blocked_reservations()
+        orders = blocked.mapped("group_id.sale_id") | blocked.mapped(
+            "sale_line_id.order_id"
         )
-        deliveries.mapped("sale_line_id.order_id")._credit_check_not_blocked("delivery")
+        orders._credit_check_not_blocked("delivery")
 
     @api.multi
     def _credit_check_reservable(self):

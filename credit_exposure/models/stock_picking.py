@@ -53,9 +53,5 @@ class StockPicking(models.Model):
 
     @api.multi
     def _credit_check_not_blocked(self):
-        """Raise UserError for a delivery of a blocked order; returns pass."""
-        # sudo: a warehouse user may not read the sales order.
-        outgoing = self.sudo().filtered(
-            lambda picking: picking.picking_type_code == "outgoing"
-        )
-        outgoing.mapped("sale_id")._credit_check_not_blocked("delivery")
+        """Raise UserError for a transfer of a blocked order's goods. Returns pass."""
+        self.mapped("move_lines")._credit_check_not_blocked()
