@@ -105,10 +105,12 @@ class AccountInvoice(models.Model):
     def _credit_check_state_and_type(self, vals):
         """Raise UserError for a customer invoice opened unposted or changing type.
 
-        Its order lines count its quantities as invoiced in either case, while
-        the invoice would leave the financial exposure: an open invoice counts
-        through its journal items, and a credit note or a vendor bill does not
-        count at all. Odoo's own buttons post the entry before the state.
+        Its order lines would count its quantities as invoiced while the
+        invoice leaves the financial exposure: an open invoice counts through
+        its journal items. Odoo's own buttons post the entry before the state.
+        A draft may change type, as sale turns one of a negative total into a
+        credit note: the invoiced quantities follow the type, and a draft
+        credit note counts nothing. A posted one keeps its journal items.
         """
         if self.env.uid == SUPERUSER_ID:
             return
@@ -116,13 +118,16 @@ class AccountInvoice(models.Model):
             lambda invoice: invoice.type in ("out_invoice", "out_refund")
         )
         if "type" in vals:
-            changed = customer.filtered(lambda invoice: invoice.type != vals["type"])
+            changed = customer.filtered(
+                lambda invoice: invoice.type != vals["type"]
+                and invoice.state != "draft"
+            )
             if changed:
                 raise UserError(
                     _(
                         "The type of the customer invoice %(invoices)s cannot "
-                        "change. Cancel it, then create a credit note or a new "
-                        "invoice instead."
+                        "change once it is posted. Cancel it, then create a "
+                        "credit note or a new invoice instead."
                     )
                     % {"invoices": changed._credit_names()}
                 )
@@ -140,10 +145,17 @@ class AccountInvoice(models.Model):
 
     @api.multi
     def _credit_names(self):
-        """Return the invoices' numbers, or their names while in draft."""
-        return ", ".join(
-            self.mapped(lambda invoice: invoice.number or invoice.display_name)
-        )
+        """Return the invoices' numbers, or a description of each draft."""
+        names = []
+        for invoice in self:
+            name = invoice.number
+            if not name:
+                name = _("(draft of %(customer)s, %(origin)s)") % {
+                    "customer": invoice.commercial_partner_id.display_name,
+                    "origin": invoice.origin or _("no source document"),
+                }
+            names.append(name)
+        return ", ".join(names)
 
     @api.multi
     def action_invoice_open(self):

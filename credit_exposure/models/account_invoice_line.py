@@ -2,9 +2,10 @@ from odoo import SUPERUSER_ID, _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
 # Fields of a customer invoice line that change its amount, or the quantity
-# its order lines count as invoiced. Its links to order lines (sale_line_ids)
-# may still be removed once the invoice is posted, as the refund wizard's
-# modify mode does: the order lines then count their quantity as open again.
+# its order lines count as invoiced. A posted invoice's lines may still lose
+# their links to order lines (sale_line_ids), as the refund wizard's modify
+# mode does: the order lines then count their quantity as open again. A
+# posted credit note's lines keep theirs.
 INVOICED_FIELDS = (
     "quantity",
     "uom_id",
@@ -40,10 +41,14 @@ class AccountInvoiceLine(models.Model):
         if "invoice_id" in vals:
             self._credit_check_draft_invoice()
         if "sale_line_ids" in vals:
-            linking = self.sudo().filtered(
+            relinked = self.sudo().filtered(
                 lambda line: line.sale_line_ids - links[line.id]
+                or (
+                    line.invoice_id.type == "out_refund"
+                    and line.sale_line_ids != links[line.id]
+                )
             )
-            self.browse(linking.ids)._credit_check_draft_invoice()
+            self.browse(relinked.ids)._credit_check_draft_invoice()
         return result
 
     @api.multi

@@ -320,16 +320,23 @@ class CreditExposure(models.AbstractModel):
         if not names:
             return
         descriptions = records.fields_get(names, ["string"])
-        raise AccessError(
-            _(
-                "%(fields)s of %(model)s are computed, so they cannot be "
-                "written directly. Change the values they are computed from "
+        message = _(
+            "The fields %(fields)s of %(records)s are computed, so they cannot "
+            "be written directly. Change the values they are computed from "
+            "instead."
+        )
+        if len(names) == 1:
+            message = _(
+                "The field %(fields)s of %(records)s is computed, so it cannot "
+                "be written directly. Change the values it is computed from "
                 "instead."
             )
+        raise AccessError(
+            message
             % {
                 "fields": ", ".join(
                     sorted(descriptions[name]["string"] for name in names)
                 ),
-                "model": records._description,
+                "records": ", ".join(records.sudo().mapped("display_name")[:5]),
             }
         )

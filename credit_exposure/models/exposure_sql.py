@@ -13,20 +13,26 @@ import collections
 
 MOVEMENT_COLUMNS = "partner_id, company_id, currency_id, insured, figure, amount"
 
-# Confirmed order lines: what is still to deliver or invoice, in the currency of
-# the order's pricelist.
+# Confirmed orders: what their lines still have to deliver or invoice, in the
+# currency of the order's pricelist. A line invoiced beyond its quantity, such
+# as a down payment, counts negative, but an order counts no less than zero:
+# an advance lowers only its own order, never the customer's other debts.
 ORDER_LINES = """
     SELECT so.credit_partner_id, so.company_id, pricelist.currency_id,
-           so.credit_insured, 'delivery', {sign} * SUM(sol.credit_open_amount)
-      FROM sale_order_line sol
-      JOIN sale_order so ON so.id = sol.order_id
+           so.credit_insured, 'delivery', {sign} * SUM(open_line.amount)
+      FROM sale_order so
       JOIN product_pricelist pricelist ON pricelist.id = so.pricelist_id
+     CROSS JOIN LATERAL (
+           SELECT GREATEST(SUM(sol.credit_open_amount), 0) AS amount
+             FROM sale_order_line sol
+            WHERE sol.order_id = so.id
+           ) open_line
      WHERE {where}
        AND so.state IN ('sale', 'done')
        AND so.credit_partner_id IS NOT NULL
-       AND sol.credit_open_amount != 0
+       AND open_line.amount != 0
      GROUP BY 1, 2, 3, 4
-    HAVING SUM(sol.credit_open_amount) != 0
+    HAVING SUM(open_line.amount) != 0
 """
 
 # Open posted receivable lines: the residual in the line's foreign currency, or
@@ -78,7 +84,9 @@ TRIGGERS = [
     (
         "sol",
         "sale_order_line",
-        [(ORDER_LINES, "sol.id = {row}.id")],
+        # The whole order of the line, before and after the line changes: the
+        # line may move to another order.
+        [(ORDER_LINES, "so.id IN (OLD.order_id, NEW.order_id)")],
         ("order_id", "credit_open_amount"),
     ),
     (
@@ -160,6 +168,10 @@ TRIGGERS = [
 # The tables whose rows are the documents themselves, rather than parents.
 OWN_ROWS = ("sol", "aml", "invoice")
 
+# The tables whose rows count only summed with others (an order's lines): their
+# triggers subtract the sum before any insertion or deletion and add it after.
+SUMMED_ROWS = ("sol",)
+
 # Statements built from the templates. They hold only the addon's own table,
 # column and function names, never a value: values go as query parameters.
 
@@ -196,7 +208,9 @@ def trigger_statements(name, table, templates, columns):
         ]
         # A deleted row takes its contributions away. An inserted document
         # row brings its own, while a new parent row has none yet.
-        if when == "before":
+        if name in SUMMED_ROWS:
+            event = "INSERT OR DELETE"
+        elif when == "before":
             event = "DELETE"
         elif name in OWN_ROWS:
             event = "INSERT"

@@ -19,7 +19,8 @@ class SaleOrderLine(models.Model):
         "Zero unless the order is confirmed, and zero for a line at a negative "
         "price until it is invoiced. Negative when more is invoiced than "
         "ordered or delivered, as on a down payment line, so that the invoice "
-        "is counted once.",
+        "is counted once, but the lines of an order add up to no less than "
+        "zero.",
     )
 
     @api.depends(
@@ -147,8 +148,9 @@ class SaleOrderLine(models.Model):
 
         A line counts negative where more is invoiced than ordered, so that a
         down payment, invoiced on a line of no ordered quantity, is counted
-        once. Lowering an ordered quantity below the invoiced one, or changing
-        the price of such a line, would take a posted debt off the exposure.
+        once. Lowering an ordered quantity below the invoiced one, changing
+        the price of such a line, or the unit of a delivered or invoiced line,
+        would lower the order's open amount with nothing paid.
         """
         if self.env.uid == SUPERUSER_ID:
             return
@@ -176,6 +178,19 @@ class SaleOrderLine(models.Model):
                             "order": line.order_id.name,
                             "invoiced": line.qty_invoiced,
                         }
+                    )
+        if "product_uom" in vals:
+            for line in confirmed:
+                if line.product_uom.id != vals["product_uom"] and (
+                    line.qty_invoiced or line.qty_delivered
+                ):
+                    raise UserError(
+                        _(
+                            "%(line)s on %(order)s is already delivered or "
+                            "invoiced, so its unit of measure cannot change. "
+                            "Add a line in the other unit instead."
+                        )
+                        % {"line": line.name, "order": line.order_id.name}
                     )
         if any(name in vals for name in ("price_unit", "discount", "tax_id")):
             for line in confirmed:

@@ -43,10 +43,10 @@ AGES = [
 
 
 class CreditExposureAnalysis(models.Model):
-    """Exposure of customers, one row per open document line (SQL view).
+    """Exposure of customers, one row per open document (SQL view).
 
     The rows are those that credit.exposure.compute_figures() adds up: open
-    lines of confirmed orders, open receivable lines and draft invoices
+    confirmed orders, open receivable lines and draft invoices
     (credit notes count once posted), converted to company currency at
     today's rate. Summed per
     commercial partner and company, they give the same four figures.
@@ -125,19 +125,28 @@ class CreditExposureAnalysis(models.Model):
         ]
 
     def _credit_source_open_order_lines(self):
+        # One row per order, since an order counts no less than zero, as in
+        # exposure_sql.ORDER_LINES.
         return """
-            SELECT sol.id * 3 AS id, 'order' AS source, so.company_id,
+            SELECT so.id * 3 AS id, 'order' AS source, so.company_id,
                    company.currency_id AS company_currency_id,
-                   so.credit_partner_id AS partner_id, sol.currency_id,
+                   so.credit_partner_id AS partner_id,
+                   pricelist.currency_id AS currency_id,
                    so.credit_insured AS insured, 'delivery' AS figure,
-                   sol.credit_open_amount AS amount, so.user_id, so.team_id,
+                   open_line.amount, so.user_id, so.team_id,
                    so.id AS order_id, NULL::integer AS invoice_id,
                    so.date_order::date AS date, NULL::date AS date_maturity
-              FROM sale_order_line sol
-              JOIN sale_order so ON so.id = sol.order_id
+              FROM sale_order so
+              JOIN product_pricelist pricelist ON pricelist.id = so.pricelist_id
               JOIN res_company company ON company.id = so.company_id
+             CROSS JOIN LATERAL (
+                   SELECT GREATEST(SUM(sol.credit_open_amount), 0) AS amount
+                     FROM sale_order_line sol
+                    WHERE sol.order_id = so.id
+                   ) open_line
              WHERE so.state IN ('sale', 'done')
-               AND sol.credit_open_amount != 0
+               AND so.credit_partner_id IS NOT NULL
+               AND open_line.amount != 0
         """
 
     def _credit_source_open_receivables(self):

@@ -148,15 +148,39 @@ class TestBypassWrites(BlockingCase):
         self.assertFigures(self.customer, 0.0, 990.0)
         self.assertNoRoom()
 
-    def test_invoice_type_change_refused(self):
+    def assertTypeChangeKeepsExposure(self, invoice_type):
         order = self.confirmed_order()
         invoice = self.invoice(order, post=False).sudo(self.salesperson)
-        for invoice_type in ("out_refund", "in_invoice"):
-            with self.subTest(type=invoice_type):
-                with self.assertRaises(UserError), self.env.cr.savepoint():
-                    invoice.write({"type": invoice_type})
+        invoice.write({"type": invoice_type})
+        # The order lines count as not invoiced again.
+        self.assertFigures(self.customer, 990.0, 0.0)
+        self.assertNoRoom()
+
+    def test_draft_invoice_to_credit_note(self):
+        self.assertTypeChangeKeepsExposure("out_refund")
+
+    def test_draft_invoice_to_vendor_bill(self):
+        self.assertTypeChangeKeepsExposure("in_invoice")
+
+    def test_posted_invoice_type_change_refused(self):
+        invoice = self.invoice(self.confirmed_order()).sudo(self.salesperson)
+        with self.assertRaises(UserError), self.env.cr.savepoint():
+            invoice.write({"type": "out_refund"})
         invoice.invalidate_cache()
         self.assertEqual(invoice.type, "out_invoice")
+        self.assertFigures(self.customer, 0.0, 990.0)
+
+    def test_refund_from_order_after_return(self):
+        order = self.create_order(quantity=9)
+        self.confirm(order)
+        delivery = self.deliver(order.with_env(self.env), 9)
+        self.invoice(order.with_env(self.env))
+        self.return_delivery(delivery, 9)
+        refund_ids = order.sudo(self.salesperson).action_invoice_create(final=True)
+        refund = self.env["account.invoice"].browse(refund_ids)
+        self.assertEqual(refund.type, "out_refund")
+        self.assertEqual(refund.state, "draft")
+        # The draft credit note lowers nothing until it is posted.
         self.assertFigures(self.customer, 0.0, 990.0)
 
     def test_validate_button_still_posts(self):
@@ -221,7 +245,8 @@ class TestBypassWrites(BlockingCase):
         order = self.confirmed_order()
         draft = self.draft_invoice(order.order_line, 9.0, self.dozen)
         self.assertEqual(order.order_line.qty_invoiced, 108.0)
-        self.assertFigures(self.customer, -10890.0, 11880.0)
+        # The line counts -10,890, but the order no less than zero.
+        self.assertFigures(self.customer, 0.0, 11880.0)
         draft.invoice_line_ids.sudo(self.salesperson).write({"uom_id": self.unit.id})
         self.assertEqual(order.order_line.qty_invoiced, 9.0)
         self.assertFigures(self.customer, 0.0, 990.0)
@@ -242,6 +267,57 @@ class TestBypassWrites(BlockingCase):
         order.order_line.sudo(self.salesperson).write({"product_uom_qty": 12.0})
         order.order_line.sudo(self.salesperson).write({"product_uom_qty": 9.0})
         self.assertFigures(self.customer, 0.0, 990.0)
+
+    def test_invoiced_line_unit_change_refused(self):
+        order = self.confirmed_order(quantity=1)
+        self.invoice(order)
+        with self.assertRaises(UserError), self.env.cr.savepoint():
+            order.order_line.sudo(self.salesperson).write(
+                {"product_uom": self.dozen.id}
+            )
+        self.assertFigures(self.customer, 0.0, 110.0)
+
+    def test_posted_credit_note_keeps_order_links(self):
+        order = self.confirmed_order()
+        invoice = self.invoice(order)
+        refund = self.refund(invoice, mode="cancel")
+        self.assertTrue(refund.invoice_line_ids.sale_line_ids)
+        self.assertFigures(self.customer, 990.0, 0.0)
+        with self.assertRaises(UserError), self.env.cr.savepoint():
+            refund.invoice_line_ids.sudo(self.salesperson).write(
+                {"sale_line_ids": [(5, 0, 0)]}
+            )
+        self.assertFigures(self.customer, 990.0, 0.0)
+        self.assertNoRoom()
+
+    def test_over_invoiced_order_counts_zero(self):
+        order = self.confirmed_order()
+        draft = self.invoice(order, post=False)
+        draft.invoice_line_ids.write({"quantity": 100.0})
+        draft.compute_taxes()
+        draft.action_invoice_open()
+        # The line counts -10,010, but the order no less than zero.
+        self.assertFigures(self.customer, 0.0, 11000.0)
+        self.pay(draft, 10010.0)
+        self.assertFigures(self.customer, 0.0, 990.0)
+        self.assertNoRoom()
+
+    def test_down_payment_lowers_its_own_order(self):
+        order = self.confirmed_order()
+        down_payment = self.down_payment(order, 100.0).with_env(self.env)
+        down_payment.action_invoice_open()
+        self.pay(down_payment, 100.0)
+        self.assertFigures(self.customer, 890.0, 0.0)
+
+    def test_down_payment_beyond_order_counts_zero(self):
+        self.set_ceilings(self.customer, management=5000.0, insurance=0.0)
+        self.invoice(self.confirmed_order(quantity=1).with_env(self.env))
+        order = self.confirmed_order()
+        down_payment = self.down_payment(order, 2000.0).with_env(self.env)
+        down_payment.action_invoice_open()
+        self.pay(down_payment, 2000.0)
+        # The advance covers the order, but not the other invoice's 110.
+        self.assertFigures(self.customer, 0.0, 110.0)
 
     def test_down_payment_price_change_refused(self):
         order = self.confirmed_order()
