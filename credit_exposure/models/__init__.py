@@ -12,3 +12,5 @@ from . import account_invoice_line
 from . import credit_release_log
 from . import credit_exposure_history
 from . import credit_exposure_movement
+from . import account_move_line
+from . import account_move
