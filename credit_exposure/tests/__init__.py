@@ -20,3 +20,7 @@ from . import test_exposure_queries
 from . import test_exposure_scope
 from . import test_i18n_fr
 from . import test_invoice_insured
+from . import test_bypass_negative
+from . import test_bypass_writes
+from . import test_bypass_entries
+from . import test_exposure_movements
