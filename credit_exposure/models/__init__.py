@@ -14,3 +14,4 @@ from . import credit_exposure_history
 from . import credit_exposure_movement
 from . import account_move_line
 from . import account_move
+from . import account_partial_reconcile

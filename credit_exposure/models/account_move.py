@@ -7,18 +7,21 @@ class AccountMove(models.Model):
 
     @api.multi
     def write(self, vals):
-        """Reject resetting the entry of an open customer invoice to draft."""
+        """Reject resetting to draft an open invoice's entry or a reconciled one."""
         if vals.get("state") == "draft":
-            self.filtered(lambda move: move.state != "draft")._credit_check_no_invoice()
+            posted = self.filtered(lambda move: move.state != "draft")
+            posted._credit_check_no_invoice()
+            posted._credit_check_not_reconciled()
         return super(AccountMove, self).write(vals)
 
     @api.multi
     def button_cancel(self):
-        """Reject cancelling the journal entry of an open customer invoice.
+        """Reject cancelling an open invoice's entry or a reconciled one.
 
         Odoo 11 resets the entries to draft in SQL here, without write().
         """
         self._credit_check_no_invoice()
+        self._credit_check_not_reconciled()
         return super(AccountMove, self).button_cancel()
 
     @api.multi
@@ -59,3 +62,30 @@ class AccountMove(models.Model):
                 "invoices": open_invoices._credit_names(),
             }
         )
+
+    @api.multi
+    def _credit_check_not_reconciled(self):
+        """Raise UserError for entries whose receivable items are reconciled.
+
+        A draft payment entry still reconciled with an invoice leaves the
+        invoice paid. Odoo's own cancel of a payment removes the
+        reconciliation before it resets the entry.
+        """
+        if self.env.uid == SUPERUSER_ID:
+            return
+        # sudo: a Billing user may not read every item of the entries.
+        reconciled = self.sudo().filtered(
+            lambda move: move.line_ids.filtered(
+                lambda line: line.account_id.internal_type == "receivable"
+                and (line.matched_debit_ids or line.matched_credit_ids)
+            )
+        )
+        if reconciled:
+            raise UserError(
+                _(
+                    "The journal entry %(entries)s is reconciled with customer "
+                    "invoices, so it cannot be reset to draft. Cancel the "
+                    "payment, or remove the reconciliation first."
+                )
+                % {"entries": ", ".join(reconciled.mapped("name"))}
+            )

@@ -337,6 +337,15 @@ class CreditExposure(models.AbstractModel):
                 "fields": ", ".join(
                     sorted(descriptions[name]["string"] for name in names)
                 ),
-                "records": ", ".join(records.sudo().mapped("display_name")[:5]),
+                "records": self._credit_record_names(records),
             }
         )
+
+    @api.model
+    def _credit_record_names(self, records):
+        """Return the names of up to five records, for a message."""
+        records = records.sudo()[:5]
+        if records._name == "account.invoice":
+            # A draft invoice's display name is only its type.
+            return records._credit_names()
+        return ", ".join(records.mapped("display_name"))

@@ -155,6 +155,32 @@ class TestBypassEntries(BlockingCase):
         self.entry.invalidate_cache()
         self.assertEqual(self.entry.state, "posted")
 
+    def test_partial_reconcile_across_accounts_refused(self):
+        income = self.entry.line_ids.filtered(
+            lambda line: line.account_id.internal_type != "receivable"
+            and line.credit > 0
+        )[0]
+        with self.assertRaises(UserError), self.env.cr.savepoint():
+            self.env["account.partial.reconcile"].sudo(self.accountant).create(
+                {
+                    "debit_move_id": self.receivable.id,
+                    "credit_move_id": income.id,
+                    "amount": 990.0,
+                }
+            )
+        self.assertUnchanged()
+
+    def test_payment_entry_cancel_refused(self):
+        payment = self.pay(self.posted, 990.0)
+        payment_entry = payment.move_line_ids.mapped("move_id")
+        payment_entry.journal_id.update_posted = True
+        with self.assertRaises(UserError), self.env.cr.savepoint():
+            payment_entry.sudo(self.accountant).button_cancel()
+        with self.assertRaises(UserError), self.env.cr.savepoint():
+            payment_entry.sudo(self.accountant).write({"state": "draft"})
+        payment_entry.invalidate_cache()
+        self.assertEqual(payment_entry.state, "posted")
+
     def test_superuser_resets_entry(self):
         self.entry.sudo().button_cancel()
         self.assertEqual(self.entry.state, "draft")

@@ -120,6 +120,13 @@ class TestBypassWrites(BlockingCase):
         self.assertFigures(self.customer, 0.0, 990.0)
         self.assertNoRoom()
 
+    def test_computed_field_refusal_names_draft(self):
+        invoice = self.invoice(self.confirmed_order(), post=False)
+        with self.assertRaises(AccessError) as caught:
+            invoice.sudo(self.salesperson).write({"amount_total": 0.0})
+        self.assertIn("The field Total of (draft of", caught.exception.name)
+        self.assertIn(self.customer.name, caught.exception.name)
+
     def test_partner_commercial_partner_refused(self):
         contact = self.env["res.partner"].create(
             {"name": "Credit Contact", "parent_id": self.customer.id}
