@@ -10,8 +10,7 @@ class AccountMove(models.Model):
         """Reject resetting to draft an open invoice's entry or a reconciled one."""
         if vals.get("state") == "draft":
             posted = self.filtered(lambda move: move.state != "draft")
-            posted._credit_check_no_invoice()
-            posted._credit_check_not_reconciled()
+            posted._credit_check_resettable()
         return super(AccountMove, self).write(vals)
 
     @api.multi
@@ -20,9 +19,14 @@ class AccountMove(models.Model):
 
         Odoo 11 resets the entries to draft in SQL here, without write().
         """
+        self._credit_check_resettable()
+        return super(AccountMove, self).button_cancel()
+
+    @api.multi
+    def _credit_check_resettable(self):
+        """Raise UserError for entries that may not go back to draft."""
         self._credit_check_no_invoice()
         self._credit_check_not_reconciled()
-        return super(AccountMove, self).button_cancel()
 
     @api.multi
     def _credit_check_no_invoice(self):

@@ -41,27 +41,23 @@ class StockMove(models.Model):
         return super(StockMove, self)._action_done()
 
     @api.multi
-    def _credit_check_not_blocked(self):
+    def _credit_check_not_blocked(self, operation="delivery"):
         """Raise UserError for a move that takes stock out for a blocked order.
 
         Whatever its destination: a delivery turned into an internal transfer
         would ship the goods all the same. Returns come from a customer and
-        pass.
+        pass. operation names the refused step in the message.
         """
         blocked = self._credit_blocked_reservations()
         orders = blocked.mapped("group_id.sale_id") | blocked.mapped(
             "sale_line_id.order_id"
         )
-        orders._credit_check_not_blocked("delivery")
+        orders._credit_check_not_blocked(operation)
 
     @api.multi
     def _credit_check_reservable(self):
         """Raise UserError for a move that would reserve stock for a blocked order."""
-        blocked = self._credit_blocked_reservations()
-        orders = blocked.mapped("group_id.sale_id") | blocked.mapped(
-            "sale_line_id.order_id"
-        )
-        orders._credit_check_not_blocked("reservation")
+        self._credit_check_not_blocked("reservation")
 
     @api.multi
     def _credit_blocked_reservations(self):
